@@ -1,0 +1,94 @@
+"""The ``cockpit`` command.
+
+Each command imports what it needs inside its body, so that ``cockpit import`` does not pay for
+Dash and plotly. Settings come from ``COCKPIT_*`` variables (see the README).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+
+import click
+
+from dashboard.config import Settings, load_settings
+
+
+class Context:
+    """Lazily built settings and engine for one command."""
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings()
+
+    @cached_property
+    def engine(self):  # noqa: ANN201
+        from dashboard.db import make_engine
+
+        return make_engine(self.settings.database_url)
+
+    def ensure_schema(self) -> None:
+        from dashboard.migrate import is_up_to_date, upgrade
+
+        if not is_up_to_date(self.engine):
+            upgrade(self.engine)
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Customer cockpit for distributors and wholesalers."""
+
+
+@main.command()
+@pass_ctx
+def init(ctx: Context) -> None:
+    """Create the database schema, or upgrade it to this version."""
+    from dashboard.migrate import current_revision, head_revision, upgrade
+
+    before = current_revision(ctx.engine)
+    upgrade(ctx.engine)
+    after = head_revision()
+    where = ctx.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"Schema is up to date ({after}) in {where}")
+    else:
+        click.echo(f"Schema upgraded {before or 'empty'} -> {after} in {where}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default COCKPIT_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default COCKPIT_PORT).")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@pass_ctx
+def run(ctx: Context, host: str | None, port: int | None, workers: int) -> None:
+    """Serve the cockpit with gunicorn."""
+    import os
+
+    ctx.ensure_schema()
+    host = host or ctx.settings.host
+    port = port or ctx.settings.port
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    click.echo(f"Customer cockpit: open http://{shown}:{port}/ in your browser (Ctrl+C stops).")
+    args = ["gunicorn", "app:server", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--timeout", "120", "--access-logfile", "-", "--chdir", str(_project_root())]
+    os.execvp(args[0], args)
+
+
+def _project_root() -> str:
+    from dashboard.config import ROOT
+
+    return str(ROOT)
+
+
+def run_cli() -> None:
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run_cli()

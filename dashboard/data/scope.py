@@ -1,0 +1,20 @@
+"""SQL filters that apply an :class:`~dashboard.scope.Actor`'s scope to customers."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from dashboard.models import Customer, Rep
+from dashboard.scope import Actor
+
+
+def customer_scope_clause(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on :class:`Customer` for the customers ``actor`` may see."""
+    kind = actor.scope_kind
+    if kind == "all":
+        return true()
+    if kind == "team":
+        return Customer.rep_id.in_(select(Rep.id).where(Rep.team_id == actor.team_id))
+    if kind == "rep":
+        return Customer.rep_id == actor.rep_id
+    return false()

@@ -1,0 +1,24 @@
+"""What the composition roots (``create_app`` and the CLI) build once and hand to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from dashboard.config import Settings, load_settings
+from dashboard.db import make_engine
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_runtime(settings: Settings | None = None) -> Runtime:
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Runtime(settings=settings, engine=make_engine(settings.database_url))
