@@ -9,6 +9,7 @@ and the CLI).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,7 +92,7 @@ def bump_data_version(session: Session) -> int:
         .returning(DataState.version)
     ).scalar_one_or_none()
     if result is None:
-        session.add(DataState(id=1, version=1, changed_at=utcnow()))
+        session.add(DataState(id=1, version=1, changed_at=utcnow(), instance_id=uuid.uuid4().hex))
         session.flush()
         return 1
     return int(result)
@@ -100,3 +101,12 @@ def bump_data_version(session: Session) -> int:
 def data_version(session: Session) -> int:
     value = session.execute(select(DataState.version).where(DataState.id == 1)).scalar()
     return int(value or 0)
+
+
+def data_identity(session: Session) -> tuple[str, int]:
+    """(this database's instance id, data version): together they name the data exactly,
+    also across a database that was replaced by another."""
+    row = session.execute(
+        select(DataState.instance_id, DataState.version).where(DataState.id == 1)
+    ).first()
+    return ("", 0) if row is None else (str(row[0]), int(row[1]))

@@ -260,6 +260,17 @@ class AnonymousDay(Base):
     orders: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RollupChange(Base):
+    """Change log of the rollup: every (customer, day) whose ``customer_days`` row was
+    rewritten, so that the columnar snapshot can be brought up to date by reading only the
+    changed rows. A row with both ``customer_id`` and ``day`` empty means "everything"."""
+
+    __tablename__ = "rollup_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Invoice(Base):
     __tablename__ = "invoices"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -521,3 +532,4 @@ class DataState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    instance_id: Mapped[str] = mapped_column(String(32), default="")

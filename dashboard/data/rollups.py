@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from dashboard.models import AnonymousDay, CustomerDay, Order, OrderLine
+from dashboard.models import AnonymousDay, CustomerDay, Order, OrderLine, RollupChange
 
 _tmp_meta = MetaData()
 _affected = Table(
@@ -109,8 +109,18 @@ def _anonymous_select(day_filter=None):  # noqa: ANN001, ANN202
     ).group_by(o.c.day)
 
 
+def mark_rollups_rebuilt(session: Session) -> None:
+    """Record that the whole rollup was rewritten (snapshots reload everything); earlier
+    change-log rows are superseded and removed (ids keep growing: the marker stays)."""
+    marker = session.execute(
+        insert(RollupChange).values(customer_id=None, day=None).returning(RollupChange.id)
+    ).scalar_one()
+    session.execute(delete(RollupChange).where(RollupChange.id < marker))
+
+
 def rebuild_rollups(session: Session) -> None:
     """Recompute both rollups from the order lines."""
+    mark_rollups_rebuilt(session)
     session.execute(delete(CustomerDay))
     session.execute(delete(AnonymousDay))
     session.execute(insert(CustomerDay).from_select(_CD_COLUMNS, _customer_day_select()))
@@ -148,6 +158,12 @@ def refresh_rollups(
             order_filter = order_key.in_(select(_affected.c.customer_id, _affected.c.day))
             session.execute(
                 insert(CustomerDay).from_select(_CD_COLUMNS, _customer_day_select(order_filter))
+            )
+            session.execute(
+                insert(RollupChange).from_select(
+                    [RollupChange.customer_id, RollupChange.day],
+                    select(_affected.c.customer_id, _affected.c.day),
+                )
             )
         session.execute(delete(_affected))
     finally:

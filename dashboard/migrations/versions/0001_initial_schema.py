@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("instance_id", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_state")),
     )
     op.create_table(
@@ -77,6 +78,13 @@ def upgrade() -> None:
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_products_category"), ["category"], unique=False)
 
+    op.create_table(
+        "rollup_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup_changes")),
+    )
     op.create_table(
         "teams",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -638,6 +646,7 @@ def downgrade() -> None:
 
     op.drop_table("reps")
     op.drop_table("teams")
+    op.drop_table("rollup_changes")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_products_category"))
 

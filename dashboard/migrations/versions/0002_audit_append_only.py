@@ -1,4 +1,4 @@
-"""Audit log append-only, and the data-state row.
+"""Audit log append-only, and the data-state row with this database's instance id.
 
 Revision ID: 0002
 Revises: 0001
@@ -6,6 +6,10 @@ Revises: 0001
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
@@ -40,7 +44,18 @@ def upgrade() -> None:
                 f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
                 "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
             )
-    op.execute("INSERT INTO data_state (id, version, changed_at) VALUES (1, 0, CURRENT_TIMESTAMP)")
+    data_state = sa.table(
+        "data_state",
+        sa.column("id", sa.Integer),
+        sa.column("version", sa.Integer),
+        sa.column("changed_at", sa.DateTime),
+        sa.column("instance_id", sa.String),
+    )
+    op.bulk_insert(
+        data_state,
+        [{"id": 1, "version": 0, "changed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+          "instance_id": uuid.uuid4().hex}],
+    )
 
 
 def downgrade() -> None:
