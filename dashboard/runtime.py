@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
+from dashboard.cache import FigureCache, make_cache
 from dashboard.config import Settings, load_settings
 from dashboard.db import make_engine
 
@@ -16,6 +19,15 @@ class Runtime:
     settings: Settings
     engine: Engine
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def cache(self) -> FigureCache:
+        """The shared figure cache (diskcache in the data folder, or Redis when set)."""
+        return make_cache(self.settings.data_dir, self.settings.redis_url)
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.settings.data_dir / "snapshot"
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
