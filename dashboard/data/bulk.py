@@ -1,0 +1,269 @@
+"""Bulk writes of DataFrames: the fast path for the demo generator and large imports.
+
+``bulk_insert`` writes a frame into a table inside the caller's transaction (it never commits):
+SQLite through ``executemany`` in large batches, PostgreSQL through psycopg 3 ``COPY`` fed with
+CSV that pyarrow writes. Values are stored exactly as the ORM would store them (dates as
+``YYYY-MM-DD`` text and date-times as ``YYYY-MM-DD HH:MM:SS.ffffff`` on SQLite), so rows written
+here and rows written through the models are indistinguishable.
+
+``deferred_indexes`` drops a table's secondary indexes (and, on PostgreSQL, its unique and
+foreign-key constraints) for the duration of a load and creates them again from the models at
+the end, in the same transaction: measured, the rebuild is much cheaper than maintaining them
+row by row (see ``benchmarks/demo_bench.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    false,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    ForeignKeyConstraint,
+    UniqueConstraint,
+)
+
+SQLITE_BATCH_ROWS = 50_000
+COPY_BATCH_ROWS = 250_000
+_COPY_PIECE_BYTES = 1 << 20
+
+
+def as_table(target: Any) -> Table:
+    """The :class:`Table` of a model class, or the table itself."""
+    return target if isinstance(target, Table) else target.__table__
+
+
+def _kind(column_type: Any) -> str:
+    for sql_type, kind in (
+        (Boolean, "bool"),
+        (DateTime, "datetime"),
+        (Date, "date"),
+        (Integer, "int"),
+        (Numeric, "float"),
+        (Float, "float"),
+        (String, "str"),
+        (Text, "str"),
+    ):
+        if isinstance(column_type, sql_type):
+            return kind
+    raise TypeError(f"bulk_insert cannot write columns of type {column_type!r}")
+
+
+def _check_columns(table: Table, frame: pd.DataFrame) -> list[str]:
+    columns = [str(c) for c in frame.columns]
+    unknown = [c for c in columns if c not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
+    return columns
+
+
+def _datetimes(series: pd.Series, unit: str) -> np.ndarray:
+    return pd.to_datetime(series).to_numpy(dtype=f"datetime64[{unit}]")
+
+
+def _arrow_column(series: pd.Series, kind: str) -> pa.Array:
+    if kind == "date":
+        return pa.array(_datetimes(series, "D"), type=pa.date32(), from_pandas=True)
+    if kind == "datetime":
+        return pa.array(_datetimes(series, "us"), type=pa.timestamp("us"), from_pandas=True)
+    if kind == "str":
+        return pa.array(series.astype("string"), type=pa.string(), from_pandas=True)
+    arrow_type = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}[kind]
+    if kind in ("int", "bool") and series.dtype.kind == "f":
+        series = series.astype("Int64" if kind == "int" else "boolean")
+    return pa.array(series, type=arrow_type, from_pandas=True)
+
+
+def _with_nulls(values: np.ndarray, missing: np.ndarray) -> list[Any]:
+    if not missing.any():
+        return values.tolist()
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
+def _sqlite_column(series: pd.Series, kind: str) -> list[Any]:
+    """Python values as SQLAlchemy's SQLite types store them."""
+    missing = series.isna().to_numpy()
+    if kind == "float":
+        return series.to_numpy(dtype="float64", na_value=np.nan).tolist()  # NaN binds as NULL
+    if kind in ("int", "bool"):
+        if not missing.any():
+            return series.to_numpy(dtype="int64").tolist()
+        return _with_nulls(series.fillna(0).to_numpy(dtype="int64"), missing)
+    if kind == "date":
+        text = np.datetime_as_string(_datetimes(series, "D"), unit="D")
+        return _with_nulls(text, missing)
+    if kind == "datetime":
+        text = np.datetime_as_string(_datetimes(series, "us"), unit="us")
+        chars = text.astype("U26").view("U1").reshape(len(text), 26).copy()
+        chars[:, 10] = " "
+        return _with_nulls(chars.view("U26").ravel(), missing)
+    return _with_nulls(series.to_numpy(dtype=object, na_value=None), missing)
+
+
+def _insert_sqlite(session: Session, table: Table, frame: pd.DataFrame, kinds: list[str],
+                   batch_rows: int) -> None:
+    columns = list(frame.columns)
+    statement = str(insert(table).compile(dialect=session.get_bind().dialect,
+                                          column_keys=columns))
+    connection = session.connection()
+    for start in range(0, len(frame), batch_rows):
+        part = frame.iloc[start : start + batch_rows]
+        values = [_sqlite_column(part[c], k) for c, k in zip(columns, kinds, strict=True)]
+        connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
+
+
+def _csv_pieces(frame: pd.DataFrame, kinds: list[str], batch_rows: int) -> Iterator[memoryview]:
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    for start in range(0, len(frame), batch_rows):
+        part = frame.iloc[start : start + batch_rows]
+        arrays = [_arrow_column(part[c], k) for c, k in zip(part.columns, kinds, strict=True)]
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(pa.Table.from_arrays(arrays, names=list(part.columns)), sink, options)
+        data = memoryview(sink.getvalue())
+        for offset in range(0, len(data), _COPY_PIECE_BYTES):
+            yield data[offset : offset + _COPY_PIECE_BYTES]
+
+
+def _insert_postgresql(session: Session, table: Table, frame: pd.DataFrame, kinds: list[str],
+                       batch_rows: int) -> None:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
+    )
+    import psycopg
+
+    driver = session.connection().connection.driver_connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for piece in _csv_pieces(frame, kinds, batch_rows):
+                copy.write(piece)
+    except psycopg.Error as error:
+        # the same exception classes as every other statement (IntegrityError, ...)
+        raise DBAPIError.instance(statement.as_string(driver), None, error,
+                                  psycopg.Error) from error
+
+
+def bulk_insert(session: Session, target: Any, frame: pd.DataFrame, *,
+                batch_rows: int | None = None) -> int:
+    """Insert every row of ``frame`` (columns named like the table's) into ``target`` (a model
+    or a table) in the caller's transaction; returns the number of rows. Missing values
+    (``None``, ``NaN``, ``NaT``, ``pd.NA``) become NULL; unknown columns raise ``ValueError``."""
+    table = as_table(target)
+    columns = _check_columns(table, frame)
+    if frame.empty:
+        return 0
+    kinds = [_kind(table.c[c].type) for c in columns]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        _insert_postgresql(session, table, frame, kinds, batch_rows or COPY_BATCH_ROWS)
+    else:
+        _insert_sqlite(session, table, frame, kinds, batch_rows or SQLITE_BATCH_ROWS)
+    return len(frame)
+
+
+def _deferrable(table: Table, dialect: str) -> list[Any]:
+    """What ``deferred_indexes`` drops: indexes everywhere; on PostgreSQL also unique and
+    foreign-key constraints (SQLite cannot drop constraints of an existing table)."""
+    items: list[Any] = sorted(table.indexes, key=lambda ix: ix.name or "")
+    if dialect == "postgresql":
+        items += [c for c in table.constraints
+                  if isinstance(c, UniqueConstraint | ForeignKeyConstraint)]
+    return items
+
+
+def _drop(item: Any) -> Any:
+    return DropIndex(item) if isinstance(item, Index) else DropConstraint(item)
+
+
+def _create(item: Any) -> Any:
+    return CreateIndex(item) if isinstance(item, Index) else AddConstraint(item)
+
+
+@contextmanager
+def deferred_indexes(session: Session, targets: Iterable[Any]) -> Iterator[None]:
+    """Drop the secondary indexes (PostgreSQL: also unique and foreign-key constraints) of
+    ``targets`` on entry and create them again, as the models declare them, on a normal exit.
+    Everything happens in the caller's transaction, so an error rolls the drop back too."""
+    dialect = session.get_bind().dialect.name
+    items = [item for t in targets for item in _deferrable(as_table(t), dialect)]
+    connection = session.connection()
+    for item in items:
+        connection.execute(_drop(item))
+    yield
+    # foreign keys last: they may rely on unique constraints created just before
+    for item in sorted(items, key=lambda i: isinstance(i, ForeignKeyConstraint)):
+        connection.execute(_create(item))
+
+
+def max_ids(session: Session, targets: Sequence[Any]) -> dict[str, int]:
+    """The largest ``id`` of each table (0 when empty), to number new rows after it."""
+    result = {}
+    for target in targets:
+        table = as_table(target)
+        value = session.execute(select(func.max(table.c.id))).scalar()
+        result[table.name] = int(value or 0)
+    return result
+
+
+def reset_id_sequences(session: Session, targets: Sequence[Any]) -> None:
+    """After rows were written with explicit ids, move each table's id sequence past the
+    largest id (PostgreSQL; SQLite takes the next id from the table itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for target in targets:
+        table = as_table(target)
+        next_id = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+        session.execute(
+            select(func.setval(func.pg_get_serial_sequence(table.name, "id"), next_id, false()))
+        )
+
+
+def analyze(session: Session, targets: Sequence[Any]) -> None:
+    """Refresh the planner statistics of freshly loaded tables (PostgreSQL)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from psycopg import sql
+
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor:
+        for target in targets:
+            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(as_table(target).name)))
+
+
+__all__ = [
+    "analyze",
+    "as_table",
+    "bulk_insert",
+    "deferred_indexes",
+    "max_ids",
+    "reset_id_sequences",
+]
