@@ -1,12 +1,16 @@
-"""The composition root: ``create_app`` builds the server, database, cache and Dash app.
+"""The composition root: ``create_app`` builds the server, database, caches, security layer,
+background-callback manager and the Dash app.
 
-Module level: ``app = create_app()`` and ``server = app.server`` for gunicorn
-(``gunicorn app:server``).
+Module level: ``app`` and ``server`` (for ``gunicorn app:server``) are built on first access,
+so importing this module has no side effects (and a test can import ``create_app`` without a
+production secret key).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,28 +18,95 @@ from dash import dcc, html
 from flask import Flask
 
 import callbacks
+from callbacks._runtime import handle_callback_error
+from dashboard.cache import DiskStore, RedisStore
 from dashboard.config import Settings, load_settings
-from dashboard.runtime import build_runtime
+from dashboard.errors import ConfigurationError
+from dashboard.runtime import Runtime, build_runtime
+from dashboard.web import cookies, install
+from dashboard.web.context import current_language, current_user
+from dashboard.web.jobs import owner_key
 from layouts import ids
 
 ROOT = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+NAV = {"en": {"cockpit": "Cockpit", "team": "Team", "audit": "Audit log",
+              "password": "Change password", "sign_out": "Sign out"},
+       "zh": {"cockpit": "驾驶舱", "team": "团队", "audit": "审计日志",
+              "password": "修改密码", "sign_out": "退出"}}
+
+
+def _user_menu(words: dict[str, str]) -> dbc.DropdownMenu | html.Span:
+    user = current_user()
+    if user is None:
+        return html.Span()
+    token = cookies.csrf_token_for(user.session_key)
+    sign_out = html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=token),
+         html.Button(words["sign_out"], type="submit", className="dropdown-item")],
+        action="/logout", method="post")
+    return dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(words["password"], href="/account/password", external_link=True),
+         dbc.DropdownMenuItem(divider=True), sign_out],
+        label=user.display_name or user.username, nav=True, align_end=True)
 
 
 def _shell() -> html.Div:
-    return html.Div(
-        [
-            dcc.Location(id=ids.URL),
-            dbc.NavbarSimple(brand="Customer cockpit", color="dark", dark=True),
-            html.Main(dash.page_container, id=ids.PAGE_CONTENT),
-        ]
-    )
+    """The frame around every page; built per request for the signed-in user."""
+    user = current_user()
+    words = NAV.get(current_language() if user else "en", NAV["en"])
+    links = [dbc.NavItem(dbc.NavLink(words["cockpit"], href="/"))]
+    if user is not None and user.role == "owner":
+        links += [dbc.NavItem(dbc.NavLink(words["team"], href="/team")),
+                  dbc.NavItem(dbc.NavLink(words["audit"], href="/audit"))]
+    return html.Div([
+        dcc.Location(id=ids.URL),
+        dbc.Navbar(dbc.Container([
+            dbc.NavbarBrand("Customer cockpit", href="/"),
+            dbc.Nav(links, navbar=True, className="me-auto"),
+            dbc.Nav([_user_menu(words)], navbar=True),
+        ], fluid=True), color="dark", dark=True),
+        dbc.Container(dbc.Alert(id=ids.SHELL_MESSAGE, is_open=False, dismissable=True,
+                                className="mt-3"), fluid=True),
+        html.Main(dash.page_container, id=ids.PAGE_CONTENT),
+    ])
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
-    settings = settings or load_settings()
-    runtime = build_runtime(settings)
-    server = Flask(__name__)
-    server.extensions["cockpit"] = runtime
+def _background_manager(runtime: Runtime) -> Any:
+    """Background callbacks: Celery on Redis when ``COCKPIT_REDIS_URL`` is set, else
+    diskcache in the data folder. Results are keyed by the user and their scope."""
+    settings = runtime.settings
+    if settings.redis_url:
+        try:
+            from celery import Celery
+        except ImportError as exc:
+            raise ConfigurationError(
+                "COCKPIT_REDIS_URL is set but Celery is missing: install the 'redis' extra "
+                "(pip install 'customer-cockpit[redis]')") from exc
+        celery_app = Celery("cockpit", broker=settings.redis_url, backend=settings.redis_url)
+        runtime.extras["celery"] = celery_app
+        return dash.CeleryManager(celery_app, cache_by=[owner_key], expire=3600)
+    import diskcache
+
+    folder = settings.data_dir / "cache" / "background"
+    return dash.DiskcacheManager(diskcache.Cache(str(folder)), cache_by=[owner_key], expire=3600)
+
+
+def _job_owner_store(runtime: Runtime) -> DiskStore | RedisStore:
+    settings = runtime.settings
+    if settings.redis_url:
+        return RedisStore(settings.redis_url)
+    return DiskStore(settings.data_dir / "cache" / "jobs", size_limit=64 << 20)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> dash.Dash:
+    """Build the app for ``settings`` (default: the environment). Refuses to start
+    (ConfigurationError) when the secret key is unsafe in production."""
+    runtime = runtime or build_runtime(settings or load_settings())
+    server = Flask(__name__, static_folder=None)
+    holder: dict[str, dash.Dash] = {}
+    install(server, runtime, csp_hashes=lambda: _csp_hashes(holder["app"]),
+            job_owners=_job_owner_store(runtime))
     app = dash.Dash(
         __name__,
         server=server,
@@ -45,12 +116,39 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         title="Customer cockpit",
         update_title=None,
         serve_locally=True,
+        compress=False,
         suppress_callback_exceptions=False,
+        background_callback_manager=_background_manager(runtime),
+        on_error=handle_callback_error,
+        csrf_token_name=cookies.CSRF_COOKIE,
+        csrf_header_name=cookies.CSRF_HEADER,
+        enable_mcp=False,
+        websocket_callbacks=False,
     )
+    holder["app"] = app
     app.layout = _shell
     callbacks.register(app)
     return app
 
 
-app = create_app()
-server = app.server
+def _csp_hashes(app: dash.Dash) -> list[str]:
+    """``app.csp_hashes()``, recomputed only when Dash adds inline scripts (the pages
+    router adds one on the first request)."""
+    count = len(app._inline_scripts)  # noqa: SLF001 - the only signal that hashes changed
+    cached = getattr(app, "_cockpit_csp", None)
+    if cached is None or cached[0] != count:
+        cached = (count, app.csp_hashes())
+        app._cockpit_csp = cached  # noqa: SLF001
+    return cached[1]
+
+
+_BUILT: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("app", "server"):
+        if "app" not in _BUILT:
+            _BUILT["app"] = create_app()
+            _BUILT["server"] = _BUILT["app"].server
+        return _BUILT[name]
+    raise AttributeError(name)

@@ -1,11 +1,60 @@
-"""Access to the app's :class:`~dashboard.runtime.Runtime` from inside a request."""
+"""What callbacks reach from inside a request: the runtime, the signed-in actor, the user's
+language, and the one place where errors become a message for the user (DESIGN.md rule 5).
+
+Every callback gets the actor from here, never from its inputs::
+
+    @callback(Output(...), Input(...))
+    def update_thing(value):
+        return service.get_thing(current_runtime(), current_actor(), value)
+
+A product error raised by a service (``dashboard.errors``: AccessDenied, NotFound,
+ValidationError, ...) or any unexpected exception is caught by :func:`handle_callback_error`,
+which ``create_app`` installs as Dash's ``on_error`` for every callback: the outputs stay as
+they were and the shell's message bar shows the text (unexpected errors only a reference).
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+import logging
 
+from dash import set_props
+
+from dashboard.errors import AccessDenied, CockpitError, user_message
 from dashboard.runtime import Runtime
+from dashboard.scope import Actor
+from dashboard.web import context
+from layouts import ids
+
+log = logging.getLogger(__name__)
 
 
 def current_runtime() -> Runtime:
-    return current_app.extensions["cockpit"]
+    return context.current_runtime()
+
+
+def current_actor() -> Actor:
+    """The signed-in user as an :class:`Actor` (role and scope read from the database for
+    this request, with its address and request id)."""
+    return context.current_actor()
+
+
+def current_language() -> str:
+    return context.current_language()
+
+
+def error_text(exc: BaseException) -> str:
+    """The message a user sees for ``exc`` in their language."""
+    return user_message(exc, current_language(), reference=context.request_id())
+
+
+def handle_callback_error(exc: Exception) -> None:
+    """Dash ``on_error`` for every callback: log, then show the message in the shell."""
+    if isinstance(exc, CockpitError):
+        level = logging.WARNING if isinstance(exc, AccessDenied) else logging.INFO
+        log.log(level, "callback refused (%s): %s", context.request_id(), exc.message)
+        color = "warning"
+    else:
+        log.error("callback failed (%s)", context.request_id(), exc_info=exc)
+        color = "danger"
+    set_props(ids.SHELL_MESSAGE, {"children": error_text(exc), "is_open": True,
+                                  "color": color})

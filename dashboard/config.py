@@ -29,6 +29,13 @@ SETTINGS: tuple[Setting, ...] = (
             "snapshot, the figure cache and the instance secret."),
     Setting("SECRET_KEY", "", "Session-signing key, at least 32 characters. Required in "
             "production; `cockpit demo` writes a random one into the data folder."),
+    Setting("COOKIE_SECURE", "auto", "`auto`: cookies are marked Secure when the request came "
+            "over HTTPS (as reported by the trusted proxies); `always` or `never`."),
+    Setting("TRUSTED_PROXIES", 0, "How many reverse proxies in front of the app set "
+            "X-Forwarded-For/-Proto/-Host/-Port; 0 trusts none of these headers.", int),
+    Setting("SESSION_IDLE_MINUTES", 480, "A sign-in ends after this many minutes without "
+            "a request.", int),
+    Setting("SESSION_MAX_HOURS", 168, "A sign-in ends this many hours after it began.", int),
     Setting("ENV", "production", "`production` or `development` (development allows Dash "
             "debug tools and a generated secret key)."),
     Setting("HOST", "127.0.0.1", "Address `cockpit run` listens on."),

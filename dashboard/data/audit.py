@@ -1,10 +1,12 @@
-"""Writes to the append-only audit log."""
+"""Writes to and reads of the append-only audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert
+import pandas as pd
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.models import AuditLog, utcnow
@@ -45,3 +47,50 @@ def insert_audit(
             outcome=_clean(outcome, 16),
         )
     )
+
+
+AUDIT_COLUMNS = ["id", "at", "user_id", "username", "ip", "request_id", "action",
+                 "object_type", "object_id", "detail", "outcome"]
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _audit_filters(*, username: str = "", action: str = "", outcome: str = "",
+                   since: dt.datetime | None = None,
+                   until: dt.datetime | None = None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if username:
+        where.append(AuditLog.username.ilike(_like(username), escape="\\"))
+    if action:
+        where.append(AuditLog.action.ilike(_like(action), escape="\\"))
+    if outcome:
+        where.append(AuditLog.outcome == outcome)
+    if since is not None:
+        where.append(AuditLog.at >= since)
+    if until is not None:
+        where.append(AuditLog.at < until)
+    return where
+
+
+def load_audit(session: Session, *, offset: int = 0, limit: int = 50,
+               **filters: Any) -> tuple[pd.DataFrame, int]:
+    """One page of the audit log, newest first, and the number of rows matching
+    ``filters`` (``username`` and ``action`` contain, ``outcome`` equals, ``since`` and
+    ``until`` bound ``at``)."""
+    where = _audit_filters(**filters)
+    total = session.execute(select(func.count()).select_from(AuditLog).where(*where)).scalar_one()
+    rows = session.execute(
+        select(*(getattr(AuditLog, c) for c in AUDIT_COLUMNS)).where(*where)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .offset(max(0, int(offset))).limit(max(1, min(int(limit), 500)))
+    ).mappings().all()
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS), int(total)
+
+
+def load_audit_actions(session: Session) -> list[str]:
+    """The distinct actions recorded so far (for the filter's choices)."""
+    return [a for (a,) in session.execute(
+        select(AuditLog.action).distinct().order_by(AuditLog.action)).all()]

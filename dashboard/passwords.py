@@ -1,0 +1,101 @@
+"""Password policy and storage.
+
+Hashes are argon2id (argon2-cffi, RFC 9106 "low memory" profile: 64 MiB, 3 passes, 4 lanes,
+16-byte random salt per hash), so two users with the same password never share a hash.
+Policy: at least 8 characters (15 recommended), at most 256, not the user name, and not one
+of the 3,000 most common passwords (``resources/common_passwords.txt``, compared without
+regard to case and surrounding spaces).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from dashboard.errors import ValidationError
+
+MIN_LENGTH = 8
+RECOMMENDED_LENGTH = 15
+MAX_LENGTH = 256
+_COMMON_FILE = Path(__file__).resolve().parent / "resources" / "common_passwords.txt"
+
+# Replaced (only) by tests with a cheaper argon2id hasher; production uses the RFC profile.
+HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32,
+                        salt_len=16, type=Type.ID)
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Codes (see :data:`dashboard.errors.MESSAGES`) of the rules ``password`` breaks."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append("password_short")
+    if len(password) > MAX_LENGTH:
+        problems.append("password_long")
+    folded = password.strip().lower()
+    if folded in common_passwords():
+        problems.append("password_common")
+    if username and folded == username.strip().lower():
+        problems.append("password_username")
+    return problems
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Raise :class:`ValidationError` (code of the first broken rule) unless acceptable."""
+    problems = password_problems(password, username)
+    if problems:
+        raise ValidationError(f"password rejected: {', '.join(problems)}", code=problems[0],
+                              minimum=MIN_LENGTH, maximum=MAX_LENGTH)
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """True when ``password`` matches; a malformed hash never matches."""
+    if len(password) > MAX_LENGTH:
+        return False
+    try:
+        return HASHER.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    try:
+        return HASHER.check_needs_rehash(stored_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return HASHER.hash(secrets.token_urlsafe(16))
+
+
+def burn_verification(password: str) -> None:
+    """Spend the time of one verification, so that an unknown user name answers as slowly as
+    a wrong password (no user-enumeration by timing)."""
+    verify_password(_dummy_hash(), password)
+
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password (letters and digits) that passes the policy."""
+    while True:
+        candidate = "".join(secrets.choice(_ALPHABET) for _ in range(length))
+        if not password_problems(candidate):
+            return candidate

@@ -1,0 +1,56 @@
+"""The web server's security layer (Flask only, no Dash): sign-in pages, the default-deny
+request guard, security headers, error pages and background-job ownership.
+
+``create_app`` calls :func:`install` on the Flask server before Dash is attached, so that the
+guard runs before anything Dash registers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.runtime import Runtime
+from dashboard.secret_key import derive_key, resolve_secret_key
+from dashboard.web import failures, guard, views
+from dashboard.web.context import EXTENSION
+from dashboard.web.jobs import OwnerStore
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+def install(server: Flask, runtime: Runtime, *, csp_hashes: Callable[[], list[str]],
+            job_owners: OwnerStore) -> None:
+    """Configure ``server``: secret keys, cookies, proxies, the guard, the sign-in pages and
+    the error pages. Raises :class:`~dashboard.errors.ConfigurationError` (refusing to start)
+    when the secret key is unsafe in production."""
+    settings = runtime.settings
+    secret = resolve_secret_key(settings)
+    server.extensions[EXTENSION] = runtime
+    server.secret_key = derive_key(secret, "flask").hex()
+    server.config.update(
+        COCKPIT_KEYS={"csrf": derive_key(secret, "csrf"), "login": derive_key(secret, "login")},
+        COCKPIT_COOKIE_SECURE=settings.cookie_secure,
+        COCKPIT_PRODUCTION=settings.is_production,
+        COCKPIT_CSP_HASHES=csp_hashes,
+        COCKPIT_JOB_OWNERS=job_owners,
+        SESSION_COOKIE_NAME="cockpit_flask",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure == "always",
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES,
+        MAX_CONTENT_LENGTH=int(settings.max_upload_mb) * 4 // 3 * 2**20 + 2**20,
+        PROPAGATE_EXCEPTIONS=False,
+        TRAP_HTTP_EXCEPTIONS=False,
+        DEBUG=False,
+        TESTING=False,
+    )
+    proxies = int(settings.trusted_proxies or 0)
+    if proxies > 0:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies,
+                                   x_host=proxies, x_port=proxies)
+    guard.install(server)
+    server.register_blueprint(views.bp)
+    failures.install(server)

@@ -1,0 +1,73 @@
+"""Error pages: a friendly page (or JSON for the Dash endpoints) for every failure; never a
+traceback, SQL statement or file path. Unexpected errors are logged with the request id,
+which the page shows as a reference."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from dashboard.errors import CockpitError, user_message
+from dashboard.web.context import current_language, request_id
+from dashboard.web.guard import deny_json, wants_json
+from dashboard.web.text import TEXT
+
+log = logging.getLogger(__name__)
+_CODES = {400: "bad_request", 401: "signed_out", 403: "denied", 404: "not_found",
+          405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
+          429: "rate_limited"}
+
+
+def install(server: Flask) -> None:
+    server.register_error_handler(HTTPException, _http_error)
+    server.register_error_handler(CockpitError, _product_error)
+    server.register_error_handler(Exception, _unexpected)
+
+
+def _language() -> str:
+    try:
+        return current_language()
+    except Exception:  # noqa: BLE001 - outside a configured app: English
+        return "en"
+
+
+def _page(status: int, heading_key: str, text_key: str, reference: str = "") -> Response:
+    lang = _language()
+    t = TEXT.get(lang, TEXT["en"])
+    html = render_template("message.html", lang=lang, t=t, languages=None, lang_links={},
+                           bootstrap_css="/assets/vendor/bootstrap/bootstrap.min.css",
+                           title=t[heading_key], heading=t[heading_key], text=t[text_key],
+                           reference=reference)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status >= 500:
+        return _unexpected(exc)
+    if wants_json():
+        return deny_json(status, _CODES.get(status, "error"), exc.name)
+    if status == 404:
+        return _page(404, "not_found_title", "not_found_text")
+    if status in (401, 403):
+        return _page(status, "denied_title", "denied_text")
+    return _page(status, "error_title", "error_text", request_id())
+
+
+def _product_error(exc: CockpitError) -> Response:
+    if wants_json():
+        return deny_json(exc.http_status, exc.code, user_message(exc, _language()))
+    return _page(exc.http_status, "denied_title" if exc.http_status in (401, 403)
+                 else "error_title", "denied_text" if exc.http_status in (401, 403)
+                 else "error_text", request_id())
+
+
+def _unexpected(exc: BaseException) -> Response:
+    reference = request_id() if "client" in g else ""
+    log.error("unexpected error %s on %s %s", reference, request.method, request.path,
+              exc_info=exc)
+    if wants_json():
+        return deny_json(500, "error", f"Something went wrong (reference {reference}).")
+    return _page(500, "error_title", "error_text", reference)
