@@ -11,6 +11,7 @@ from functools import cached_property
 
 import click
 
+from dashboard.cli_users import user as _user_commands
 from dashboard.config import Settings, load_settings
 
 
@@ -67,7 +68,11 @@ def run(ctx: Context, host: str | None, port: int | None, workers: int) -> None:
     """Serve the cockpit with gunicorn."""
     import os
 
+    from dashboard.secret_key import ensure_secret_key_file
+
     ctx.ensure_schema()
+    if ensure_secret_key_file(ctx.settings):
+        click.echo("Wrote a new secret key to the data folder (secret_key, mode 600).")
     host = host or ctx.settings.host
     port = port or ctx.settings.port
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
@@ -75,6 +80,9 @@ def run(ctx: Context, host: str | None, port: int | None, workers: int) -> None:
     args = ["gunicorn", "app:server", "--bind", f"{host}:{port}", "--workers", str(workers),
             "--timeout", "120", "--access-logfile", "-", "--chdir", str(_project_root())]
     os.execvp(args[0], args)
+
+
+main.add_command(_user_commands)
 
 
 def _project_root() -> str:
