@@ -25,6 +25,7 @@ from dashboard.errors import ConfigurationError
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.web import cookies, install
 from dashboard.web.context import current_language, current_user
+from dashboard.web.failures import not_found
 from dashboard.web.jobs import owner_key
 from layouts import ids
 
@@ -126,6 +127,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         websocket_callbacks=False,
     )
     holder["app"] = app
+    for missing in (dash.exceptions.DependencyException, dash.exceptions.InvalidResourceError):
+        server.register_error_handler(missing, not_found)
     app.layout = _shell
     callbacks.register(app)
     return app

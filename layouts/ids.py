@@ -9,3 +9,32 @@ SHELL_MESSAGE = "shell-message-alert"
 
 # home (plain page until the cockpit overview replaces it)
 HOME_SUMMARY = "home-summary-div"
+
+# team (owner only: users and roles)
+TEAM_USERS_GRID = "team-users-grid"
+TEAM_REFRESH = "team-refresh-store"
+TEAM_RESULT = "team-result-alert"
+TEAM_NEW_USERNAME = "team-new-username-input"
+TEAM_NEW_NAME = "team-new-name-input"
+TEAM_NEW_ROLE = "team-new-role-dropdown"
+TEAM_NEW_TEAM = "team-new-team-dropdown"
+TEAM_NEW_REP = "team-new-rep-dropdown"
+TEAM_NEW_PASSWORD = "team-new-password-input"
+TEAM_CREATE = "team-create-button"
+TEAM_EDIT_TITLE = "team-edit-title-div"
+TEAM_EDIT_ROLE = "team-edit-role-dropdown"
+TEAM_EDIT_TEAM = "team-edit-team-dropdown"
+TEAM_EDIT_REP = "team-edit-rep-dropdown"
+TEAM_SAVE = "team-save-button"
+TEAM_RESET_PASSWORD = "team-reset-password-button"
+TEAM_TOGGLE_ACTIVE = "team-toggle-active-button"
+
+# audit log (owner only)
+AUDIT_USERNAME = "audit-username-input"
+AUDIT_ACTION = "audit-action-dropdown"
+AUDIT_OUTCOME = "audit-outcome-dropdown"
+AUDIT_DATES = "audit-dates-picker"
+AUDIT_PAGE_SIZE = "audit-page-size-dropdown"
+AUDIT_PAGER = "audit-pager-pagination"
+AUDIT_TOTAL = "audit-total-div"
+AUDIT_GRID = "audit-rows-grid"

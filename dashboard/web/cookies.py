@@ -85,3 +85,8 @@ def set_login_cookie(response: Response, request: Request, value: str) -> None:
 def set_language_cookie(response: Response, request: Request, language: str) -> None:
     response.set_cookie(LANGUAGE_COOKIE, language, httponly=True, samesite="Lax",
                         secure=secure(request), path="/", max_age=365 * 24 * 3600)
+
+
+def clear_login_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(LOGIN_COOKIE, path="/", secure=secure(request), httponly=True,
+                           samesite="Strict")

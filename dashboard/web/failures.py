@@ -43,6 +43,13 @@ def _page(status: int, heading_key: str, text_key: str, reference: str = "") -> 
     return Response(html, status=status, mimetype="text/html")
 
 
+def not_found(_exc: BaseException | None = None) -> Response:
+    """The 404 answer (JSON for the Dash endpoints, the friendly page otherwise)."""
+    if wants_json():
+        return deny_json(404, "not_found", "Not found.")
+    return _page(404, "not_found_title", "not_found_text")
+
+
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status >= 500:

@@ -73,8 +73,6 @@ def _login_form(status: int = 200, *, error: str = "", notice: str = "", usernam
 @bp.get("/login")
 def login() -> Response:
     next_url = safe_next(request.args.get("next"))
-    if auth.resolve_session(current_runtime(), request.cookies.get(cookies.SESSION_COOKIE)):
-        return redirect(next_url, code=303)
     notice_key = request.args.get("notice", "")
     notice = TEXT[_language()][notice_key] if notice_key in _NOTICES else ""
     return _login_form(notice=notice, next_url=next_url)
@@ -103,7 +101,7 @@ def login_post() -> Response:
                            next_url=next_url)
     response = redirect(next_url, code=303)
     cookies.set_session_cookies(response, request, signed.token, auth.session_key(signed.token))
-    response.delete_cookie(cookies.LOGIN_COOKIE, path="/")
+    cookies.clear_login_cookie(response, request)
     return response
 
 
