@@ -130,13 +130,15 @@ def _sqlite_column(series: pd.Series, kind: str) -> list[Any]:
 
 def _insert_sqlite(session: Session, table: Table, frame: pd.DataFrame, kinds: list[str],
                    batch_rows: int) -> None:
-    columns = list(frame.columns)
-    statement = str(insert(table).compile(dialect=session.get_bind().dialect,
-                                          column_keys=columns))
+    compiled = insert(table).compile(dialect=session.get_bind().dialect,
+                                     column_keys=list(frame.columns))
+    kind_of = dict(zip(frame.columns, kinds, strict=True))
+    order = list(compiled.positiontup or [])  # the statement's parameter order
+    statement = str(compiled)
     connection = session.connection()
     for start in range(0, len(frame), batch_rows):
         part = frame.iloc[start : start + batch_rows]
-        values = [_sqlite_column(part[c], k) for c, k in zip(columns, kinds, strict=True)]
+        values = [_sqlite_column(part[c], kind_of[c]) for c in order]
         connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
 
 
@@ -208,20 +210,47 @@ def _create(item: Any) -> Any:
     return CreateIndex(item) if isinstance(item, Index) else AddConstraint(item)
 
 
-@contextmanager
-def deferred_indexes(session: Session, targets: Iterable[Any]) -> Iterator[None]:
+def drop_deferrable(session: Session, targets: Iterable[Any]) -> list[Any]:
     """Drop the secondary indexes (PostgreSQL: also unique and foreign-key constraints) of
-    ``targets`` on entry and create them again, as the models declare them, on a normal exit.
-    Everything happens in the caller's transaction, so an error rolls the drop back too."""
+    ``targets``; returns what was dropped, for :func:`restore_deferred`."""
     dialect = session.get_bind().dialect.name
     items = [item for t in targets for item in _deferrable(as_table(t), dialect)]
     connection = session.connection()
     for item in items:
         connection.execute(_drop(item))
-    yield
-    # foreign keys last: they may rely on unique constraints created just before
+    return items
+
+
+def restore_deferred(session: Session, items: Sequence[Any]) -> None:
+    """Create again, as the models declare them, what :func:`drop_deferrable` dropped;
+    foreign keys last (they may rely on unique constraints created just before)."""
+    connection = session.connection()
     for item in sorted(items, key=lambda i: isinstance(i, ForeignKeyConstraint)):
         connection.execute(_create(item))
+
+
+@contextmanager
+def deferred_indexes(session: Session, targets: Iterable[Any]) -> Iterator[None]:
+    """Drop the secondary indexes of ``targets`` on entry and create them again on a normal
+    exit, in the caller's transaction, so an error rolls the drop back too."""
+    items = drop_deferrable(session, targets)
+    yield
+    restore_deferred(session, items)
+
+
+@contextmanager
+def load_cache(session: Session, megabytes: int = 256) -> Iterator[None]:
+    """A larger page cache for the duration of a big load (SQLite), restored afterwards."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql("PRAGMA cache_size = " + str(-1024 * int(megabytes)))
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA cache_size = " + str(int(before)))
 
 
 def max_ids(session: Session, targets: Sequence[Any]) -> dict[str, int]:
@@ -259,11 +288,24 @@ def analyze(session: Session, targets: Sequence[Any]) -> None:
             cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(as_table(target).name)))
 
 
+def checkpoint(engine: Any) -> None:
+    """After a large load on SQLite, copy the write-ahead log into the database file and
+    truncate it (outside any transaction); nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 __all__ = [
     "analyze",
     "as_table",
     "bulk_insert",
+    "checkpoint",
     "deferred_indexes",
+    "drop_deferrable",
+    "load_cache",
     "max_ids",
     "reset_id_sequences",
+    "restore_deferred",
 ]
