@@ -39,7 +39,10 @@ def record(runtime: Runtime, actor: Actor, action: str, **fields: Any) -> None:
 
 def audit_after(session: Session, actor: Actor, action: str, **fields: Any) -> None:
     """Append one audit row after ``session``'s current transaction ends (committed or rolled
-    back), in a new transaction on the same engine."""
+    back), in a new transaction on the same engine (at once when no transaction is open)."""
+    if not session.in_transaction():
+        _write(session.get_bind(), [(actor, action, fields)])
+        return
     if not session.info.get(_LISTENING):
         session.info[_LISTENING] = True
         event.listen(session, "after_transaction_end", _flush_pending)
@@ -50,9 +53,11 @@ def _flush_pending(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None or transaction.nested:
         return
     rows = session.info.pop(_PENDING, [])
-    if not rows:
-        return
-    engine = session.get_bind()
+    if rows:
+        _write(session.get_bind(), rows)
+
+
+def _write(engine: Any, rows: list) -> None:
     try:
         with session_scope(engine, write=True) as own:
             for actor, action, fields in rows:
