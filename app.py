@@ -18,7 +18,7 @@ from dash import dcc, html
 from flask import Flask
 
 import callbacks
-from callbacks._runtime import handle_callback_error
+from callbacks._runtime import ACTOR_NAMESPACE, actor_data, bind_runtime, handle_callback_error
 from dashboard.cache import DiskStore, RedisStore
 from dashboard.config import Settings, load_settings
 from dashboard.errors import ConfigurationError
@@ -127,11 +127,23 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         websocket_callbacks=False,
     )
     holder["app"] = app
+    bind_runtime(runtime)
+    _register_hooks()
     for missing in (dash.exceptions.DependencyException, dash.exceptions.InvalidResourceError):
         server.register_error_handler(missing, not_found)
     app.layout = _shell
     callbacks.register(app)
     return app
+
+
+_HOOKS: set[str] = set()
+
+
+def _register_hooks() -> None:
+    """Dash hooks are global: register ours once per process."""
+    if "actor" not in _HOOKS:
+        _HOOKS.add("actor")
+        dash.hooks.custom_data(ACTOR_NAMESPACE)(actor_data)
 
 
 def _csp_hashes(app: dash.Dash) -> list[str]:

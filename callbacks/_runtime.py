@@ -16,26 +16,57 @@ they were and the shell's message bar shows the text (unexpected errors only a r
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from dash import set_props
+from dash import callback_context, set_props
+from flask import has_app_context, has_request_context
 
 from dashboard.errors import AccessDenied, CockpitError, user_message
-from dashboard.runtime import Runtime
+from dashboard.runtime import Runtime, build_runtime
 from dashboard.scope import Actor
 from dashboard.web import context
 from layouts import ids
 
 log = logging.getLogger(__name__)
+ACTOR_NAMESPACE = "cockpit_actor"
+_PROCESS: dict[str, Runtime] = {}
+
+
+def bind_runtime(runtime: Runtime) -> None:
+    """The runtime background jobs use (they run outside any request)."""
+    _PROCESS["runtime"] = runtime
 
 
 def current_runtime() -> Runtime:
-    return context.current_runtime()
+    if has_app_context():
+        return context.current_runtime()
+    if "runtime" not in _PROCESS:  # a job worker started on its own (Celery)
+        _PROCESS["runtime"] = build_runtime()
+    return _PROCESS["runtime"]
 
 
 def current_actor() -> Actor:
     """The signed-in user as an :class:`Actor` (role and scope read from the database for
-    this request, with its address and request id)."""
-    return context.current_actor()
+    this request, with its address and request id). Inside a background job, the actor of
+    the request that started it (handed over by :func:`actor_data`, never by the browser)."""
+    if has_request_context():
+        return context.current_actor()
+    data = (callback_context.custom_data or {}).get(ACTOR_NAMESPACE)
+    if not data:
+        return context.current_actor()  # raises AuthenticationRequired
+    return Actor(**data)
+
+
+def actor_data(_ctx: Any) -> dict[str, Any] | None:
+    """Dash ``custom_data`` hook: the request's actor, copied into the callback context so
+    that background jobs know who started them."""
+    user = context.current_user()
+    if user is None:
+        return None
+    actor = context.current_actor()
+    return {"user_id": actor.user_id, "username": actor.username, "role": actor.role,
+            "team_id": actor.team_id, "rep_id": actor.rep_id, "ip": actor.ip,
+            "request_id": actor.request_id}
 
 
 def current_language() -> str:
