@@ -18,13 +18,21 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betainccinv, betaincinv, betaln, digamma, expit, gammaln, hyp2f1
 
 # Bounds of every parameter during the fit (log-parametrised optimiser).
 PARAM_MIN = 1e-6
 PARAM_MAX = 1e6
 # Around a = 1 the closed form of E[Y(t)] is 0/0; it is evaluated at 1 -/+ this and blended.
 _A_NEAR_ONE = 1e-4
+# Tanh-sinh rule on (0, 1): nodes as distances from 0 and from 1, and weights.
+_TS_STEP = 0.05
+_TS_S = np.pi / 2 * np.sinh(np.arange(-80, 81) * _TS_STEP)
+_TS_FROM_0 = 1.0 / (1.0 + np.exp(2 * _TS_S))[::-1]
+_TS_FROM_1 = 1.0 / (1.0 + np.exp(2 * _TS_S))
+_TS_WEIGHT = (_TS_STEP * np.pi / 4 * np.cosh(np.arange(-80, 81) * _TS_STEP)
+              / np.cosh(_TS_S) ** 2)
+_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -155,17 +163,45 @@ def prob_no_purchase(params: BGNBDParams, x: object, t_x: object, T: object,
 
 def _expected_if_alive(r: float, alpha: float, a: float, b: float, x: np.ndarray,
                        T: np.ndarray, t: float) -> np.ndarray:
-    """E[purchases in (T, T + t] | alive at T], through Euler's transformation of 2F1.
+    """E[purchases in (T, T + t] | alive at T] = ``c / (a - 1) * (1 - S)`` with
+    ``c = a + b + x - 1``, ``z = t / (alpha + T + t)`` and
+    ``S = (1 - z)**(r + x) * 2F1(r + x, b + x; c; z)``.
 
-    ``((alpha+T)/(alpha+T+t))**(r+x) * 2F1(r+x, b+x; a+b+x-1; z)`` equals
-    ``(1-z)**(a-1) * 2F1(a+b-1-r, a-1; a+b+x-1; z)`` with ``z = t/(alpha+T+t)``: the first two
-    parameters no longer grow with ``x``, which keeps the series short and accurate for heavy
-    buyers.
+    ``S`` is computed through Euler's transformation, ``(1 - z)**(a - 1) *
+    2F1(a + b - 1 - r, a - 1; c; z)``, whose first two parameters do not grow with ``x``: short
+    and accurate series for heavy buyers. Where that is not finite (``c = 0``, a very large
+    ``a`` from a fit on little data, ``z`` near 1) the expectation is integrated numerically.
     """
     z = t / (alpha + T + t)
     c = a + b + x - 1
-    bracket = 1.0 - np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, c, z)
-    return c / (a - 1) * bracket
+    with np.errstate(all="ignore"):
+        s = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, c, z)
+        out = c / (a - 1) * (1.0 - s)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out[bad] = _expected_by_quadrature(r, alpha, a, b, x[bad], T[bad], t)
+    return out
+
+
+def _expected_by_quadrature(r: float, alpha: float, a: float, b: float, x: np.ndarray,
+                            T: np.ndarray, t: float) -> np.ndarray:
+    """The same expectation as ``E_p[(1 - ((alpha+T) / (alpha+T+p t))**(r+x)) / p]`` with
+    ``p ~ Beta(a, b + x)``, by a tanh-sinh rule over the quantiles of ``p`` (robust for every
+    ``a, b > 0``; the quantiles are computed once per distinct ``x``)."""
+    ux, inv = np.unique(x, return_inverse=True)
+    low = _TS_FROM_0 < 0.5
+    nodes = np.where(low, betaincinv(a, b + ux[:, None], np.where(low, _TS_FROM_0, 0.5)),
+                     betainccinv(a, b + ux[:, None], np.where(low, 0.5, _TS_FROM_1)))
+    out = np.empty(x.size)
+    for start in range(0, x.size, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        p = nodes[inv[part]]
+        m = (r + x[part])[:, None]
+        k = (t / (alpha + T[part]))[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.where(p > 0, -np.expm1(-m * np.log1p(p * k)) / p, m * k)
+        out[part] = g @ _TS_WEIGHT
+    return out
 
 
 def expected_purchases(params: BGNBDParams, x: object, t_x: object, T: object,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from scipy.optimize import approx_fprime
 
 from dashboard.analytics.churn_bgnbd import (
     BGNBDParams,
+    _expected_by_quadrature,
     _Objective,
     expected_purchases,
     fit_bgnbd,
@@ -168,6 +170,25 @@ def test_expected_purchases_equals_the_integral(a: float, x: int, t_x: float, T:
     expected = p_alive(params, [x], [t_x], [T])[0] * integral
     assert expected_purchases(params, [x], [t_x], [T], t)[0] == pytest.approx(expected,
                                                                              rel=1e-7)
+
+
+@pytest.mark.parametrize(("r", "alpha", "a", "b"), [
+    (2.0, 4.0, 0.9, 0.1),  # a + b = 1: the closed form's 2F1 has c = 0 for one-time buyers
+    (50.0, 0.1, 0.9, 0.1),
+    (2.0, 4.5, 25454.5, 1e6),  # a fit on a handful of customers: dropout nearly constant
+    (2.0, 0.1, 3.0, 1e6),
+    (0.243, 4.414, 0.793, 2.426),
+])
+def test_expected_purchases_in_extreme_fits(r: float, alpha: float, a: float, b: float) -> None:
+    """Finite everywhere, and equal to the tanh-sinh integral where the closed form works."""
+    params = BGNBDParams(r, alpha, a, b, 0.0)
+    x, t_x, T = np.array([0, 0, 3, 200, 3000.0]), np.array([0, 0, 20, 100, 500.0]), np.array(
+        [0, 50, 30, 101, 500.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        expected = expected_purchases(params, x, t_x, T, 13.0)
+    integral = p_alive(params, x, t_x, T) * _expected_by_quadrature(r, alpha, a, b, x, T, 13.0)
+    assert expected == pytest.approx(integral, rel=1e-5)
 
 
 # --- churn probability properties --------------------------------------------------------------
