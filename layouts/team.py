@@ -22,7 +22,7 @@ ROLE_OPTIONS = [{"label": "Owner — everything, user management", "value": "own
                 {"label": "Rep — the customers assigned to one account manager",
                  "value": "rep"}]
 COLUMNS = [
-    {"field": "username", "headerName": "User", "pinned": "left", "checkboxSelection": True},
+    {"field": "username", "headerName": "User", "pinned": "left"},
     {"field": "display_name", "headerName": "Name"},
     {"field": "role", "headerName": "Role"},
     {"field": "team", "headerName": "Team"},
@@ -79,8 +79,10 @@ def layout(**_query: str) -> html.Div:
         dbc.Alert(id=ids.TEAM_RESULT, is_open=False, dismissable=True),
         dag.AgGrid(id=ids.TEAM_USERS_GRID, columnDefs=COLUMNS, rowData=[],
                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                   dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight"},
-                   getRowId="params.data.id", className="ag-theme-alpine mb-3"),
+                   dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": True,
+                                                     "enableClickSelection": True},
+                                    "domLayout": "autoHeight"},
+                   className="ag-theme-alpine mb-3"),
         dbc.Row([dbc.Col(_create_card(), md=6), dbc.Col(_edit_card(), md=6)]),
     ], className="container-fluid py-3")
 
