@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analytics.churn_bgnbd import (
+    PARAM_MAX,
+    PARAM_MIN,
     BGNBDParams,
     expected_purchases,
     fit_bgnbd,
@@ -185,8 +187,11 @@ def fit_churn_model(summary: pd.DataFrame, as_of: Any,
         return ChurnFit(**counts, notes=(note,))
     bgnbd = fit_bgnbd(summary["frequency"], summary["recency_weeks"], summary["age_weeks"])
     spend, note = _fit_spend(summary)
-    return ChurnFit(**counts, bgnbd=bgnbd, gamma_gamma=spend,
-                    notes=() if note is None else (note,))
+    notes = [] if note is None else [note]
+    if any(v <= PARAM_MIN * 1.01 or v >= PARAM_MAX / 1.01 for v in bgnbd.values):
+        notes.insert(0, "the purchase history is too short or too uniform for a stable fit: "
+                        "read the predictions as rough")
+    return ChurnFit(**counts, bgnbd=bgnbd, gamma_gamma=spend, notes=tuple(notes))
 
 
 def _plural(n: pd.Series, unit: str) -> pd.Series:
