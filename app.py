@@ -161,9 +161,13 @@ _BUILT: dict[str, Any] = {}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("app", "server"):
+    """``app``, ``server`` and (with Redis) ``celery_app`` for ``celery -A app:celery_app
+    worker``, built on first access."""
+    if name in ("app", "server", "celery_app"):
         if "app" not in _BUILT:
             _BUILT["app"] = create_app()
             _BUILT["server"] = _BUILT["app"].server
+            runtime = _BUILT["server"].extensions["cockpit"]
+            _BUILT["celery_app"] = runtime.extras.get("celery")
         return _BUILT[name]
     raise AttributeError(name)
