@@ -1,0 +1,95 @@
+"""Surges and drops (SPEC.md "Surges and drops", 暴涨 / 暴跌).
+
+The last 30 days (ending on the as-of date) against the 30 days before, for revenue and for
+order count separately, whatever period the cockpit shows. A surge is growth ``>= +50 %``, a
+drop ``<= -50 %``, each only when the absolute change reaches the floor of the settings.
+
+Where SPEC.md is silent (docs/decisions.md): when the earlier 30 days had nothing (0), growth
+is empty but any rise of at least the floor is a surge (a fall of at least the floor, possible
+only through returns, a drop). Growth divides by the absolute earlier value, as ``growth_pct``
+does. The comparison is made in whole cents and whole orders, so a change of exactly 50 % is
+decided exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.analytics.abc import categorical, cents
+from dashboard.analytics.features import Columns, growth_pct
+from dashboard.analytics.history import Segments
+from dashboard.analytics.settings import FigureSettings
+
+MOVER_DAYS = 30
+MOVER_GROWTH_PCT = 50
+METRICS = ("revenue", "orders")
+KINDS = ("surge", "drop")
+
+
+def mover_flags(current: np.ndarray, previous: np.ndarray, floor: float,
+                money: bool) -> pd.DataFrame:
+    """Change, growth and ``surge`` / ``drop`` (else empty; categorical) for one metric."""
+    return pd.DataFrame(_flags(current, previous, floor, money))
+
+
+def _flags(current: np.ndarray, previous: np.ndarray, floor: float, money: bool) -> Columns:
+    now = cents(current) if money else np.asarray(current, dtype=np.int64)
+    before = cents(previous) if money else np.asarray(previous, dtype=np.int64)
+    minimum = int(cents(floor)) if money else int(np.ceil(floor))
+    change = now - before
+    base = np.abs(before) * MOVER_GROWTH_PCT
+    surge = (change > 0) & (change >= minimum) & ((before == 0) | (change * 100 >= base))
+    drop = (change < 0) & (-change >= minimum) & ((before == 0) | (-change * 100 >= base))
+    return {
+        "change": change / 100.0 if money else change,
+        "growth_pct": growth_pct(now, before),
+        "move": categorical(np.select([surge, drop], [0, 1], -1), KINDS),
+    }
+
+
+def required_cuts(as_of_day: int) -> list[int]:
+    """The cut days (see ``history.Segments``) the movers need."""
+    return [as_of_day - 2 * MOVER_DAYS, as_of_day - MOVER_DAYS, as_of_day]
+
+
+def movers(segments: Segments, as_of_day: int, settings: FigureSettings) -> pd.DataFrame:
+    """Per customer: ``revenue_30d``, ``revenue_prev_30d``, ``revenue_change``,
+    ``revenue_growth_pct``, ``revenue_move`` and the same five for ``orders``."""
+    return pd.DataFrame(mover_columns(segments, as_of_day, settings))
+
+
+def mover_columns(segments: Segments, as_of_day: int, settings: FigureSettings) -> Columns:
+    """:func:`movers` as a dict of arrays (one per column)."""
+    split = as_of_day - MOVER_DAYS
+    out: Columns = {}
+    for metric, floor in (("revenue", settings.mover_min_revenue),
+                          ("orders", settings.mover_min_orders)):
+        money = metric == "revenue"
+        now = segments.total(metric, split + 1, as_of_day)
+        before = segments.total(metric, split - MOVER_DAYS + 1, split)
+        now = np.round(now, 2) if money else np.rint(now).astype(np.int64)
+        before = np.round(before, 2) if money else np.rint(before).astype(np.int64)
+        out[f"{metric}_30d"], out[f"{metric}_prev_30d"] = now, before
+        out.update({f"{metric}_{k}": v for k, v in _flags(now, before, floor, money).items()})
+    return out
+
+
+def top_movers(table: pd.DataFrame, metric: str = "revenue", kind: str = "surge",
+               n: int | None = 10) -> pd.DataFrame:
+    """The customers with a ``kind`` in ``metric``, largest absolute change first (ties by
+    customer code); all of them when ``n`` is None."""
+    if metric not in METRICS or kind not in KINDS:
+        raise ValueError(f"Unknown mover list {metric!r} / {kind!r}.")
+    columns = ["customer_id", "customer_code", "customer_name", f"{metric}_prev_30d",
+               f"{metric}_30d", f"{metric}_change", f"{metric}_growth_pct"]
+    rows = (table.loc[table[f"{metric}_move"] == kind, columns]
+            .assign(_size=lambda f: f[f"{metric}_change"].abs())
+            .sort_values(["_size", "customer_code"], ascending=[False, True], kind="stable")
+            .drop(columns="_size")
+            .reset_index(drop=True))
+    return rows if n is None else rows.head(n)
+
+
+__all__ = ["KINDS", "METRICS", "MOVER_DAYS", "MOVER_GROWTH_PCT", "mover_columns", "mover_flags",
+           "movers", "required_cuts", "top_movers"]

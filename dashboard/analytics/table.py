@@ -1,0 +1,129 @@
+"""The customer table: one row per customer with every figure the product shows.
+
+``customer_table`` is the single source of the cockpit, the lists, the CSV and the PDF: the
+churn columns are joined to it by the caller. Customers are listed by customer code.
+Status, tier, move, action and mover columns are categorical (their categories are the
+constants of ``status``, ``abc`` and ``movers``); an empty value is missing.
+
+A customer record created after the as-of date, with no order on or before it, did not exist
+yet and is left out; a record with older orders is kept whatever its created date (imports
+often date the record on the day of the import).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.analytics.abc import (
+    ACTIONS,
+    MOVES,
+    TIERS,
+    action_codes,
+    categorical,
+    cents,
+    movement_codes,
+    tier_codes,
+)
+from dashboard.analytics.features import SUM_COLUMNS, Columns, period_columns, required_cuts
+from dashboard.analytics.history import History
+from dashboard.analytics.movers import mover_columns
+from dashboard.analytics.movers import required_cuts as mover_cuts
+from dashboard.analytics.periods import Period, day_number, period_bounds
+from dashboard.analytics.ranking import group_codes, rank_in_type
+from dashboard.analytics.settings import FigureSettings
+from dashboard.analytics.status import STATUSES, status_codes
+
+IDENTITY = {
+    "customer_id": "customer_id", "code": "customer_code", "name": "customer_name",
+    "customer_type": "customer_type", "region": "region", "rep_id": "rep_id",
+    "account_manager": "account_manager", "team_id": "team_id", "created_date": "created_date",
+}
+FIGURES = [
+    "status", "is_new", "status_prev", "abc_tier", "abc_tier_prev", "tier_move", "action",
+    "rank_in_type", "revenue", "revenue_prev", "growth_pct", "orders", "orders_prev",
+    "gross_margin", "gross_margin_prev", "margin_pct", "avg_order_value", "avg_order_value_prev",
+    "return_orders", "returned_value", "return_rate_pct", "coupon_orders", "coupon_rate_pct",
+    "first_order_date", "last_order_date", "days_since_last_order", "purchase_days",
+    "mean_gap_days", "gap_borrowed", "risk_score", "days_since_last_order_prev",
+    "mean_gap_days_prev", "risk_score_prev", "risk_change_pct",
+    "revenue_30d", "revenue_prev_30d", "revenue_change", "revenue_growth_pct", "revenue_move",
+    "orders_30d", "orders_prev_30d", "orders_change", "orders_growth_pct", "orders_move",
+]
+TABLE_COLUMNS = [*IDENTITY.values(), *FIGURES]
+
+
+def customer_table(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any,
+                   period: str | Period, settings: Any) -> pd.DataFrame:
+    """Every figure per customer as of ``as_of`` over ``period`` (a key of
+    :data:`~dashboard.analytics.periods.PERIODS` or a :class:`Period` ending on ``as_of``).
+    ``settings`` is a :class:`FigureSettings` or the product settings."""
+    bounds = period_bounds(as_of, period)
+    rules = settings if isinstance(settings, FigureSettings) else (
+        FigureSettings.from_settings(settings))
+    people = customer_records(customers)
+    history = History.build(days, people["customer_id"].to_numpy())
+    as_of_day = day_number(bounds.end)
+    segments = history.segments(required_cuts(bounds) + mover_cuts(as_of_day), SUM_COLUMNS)
+    columns: Columns = {name: people[name].array for name in people.columns}
+    columns.update(period_columns(segments, group_codes(people["customer_type"]), bounds))
+    columns.update(mover_columns(segments, as_of_day, rules))
+    columns.update(_classify(columns, people, bounds, rules))
+    for name in ("days_since_last_order", "days_since_last_order_prev"):
+        columns[name] = pd.array(columns[name], dtype="Int64")
+    table = pd.DataFrame({name: columns[name] for name in TABLE_COLUMNS})
+    existed = table["first_order_date"].notna().to_numpy() | ~(
+        table["created_date"] > pd.Timestamp(bounds.end)).to_numpy(dtype=bool, na_value=False)
+    return table if existed.all() else table.loc[existed].reset_index(drop=True)
+
+
+def customer_records(customers: pd.DataFrame) -> pd.DataFrame:
+    """The identity columns, renamed for the table and sorted by customer code."""
+    missing = [c for c in ("customer_id", "code") if c not in customers.columns]
+    if missing:
+        raise ValueError("The customer records lack the column(s) " + ", ".join(missing) + ".")
+    frame = customers.reindex(columns=list(IDENTITY)).rename(columns=IDENTITY)
+    if frame["customer_id"].isna().any():
+        raise ValueError("A customer record has no customer_id.")
+    frame = frame.assign(customer_id=frame["customer_id"].astype(np.int64),
+                         rep_id=frame["rep_id"].astype("Int64"),
+                         team_id=frame["team_id"].astype("Int64"),
+                         created_date=pd.to_datetime(frame["created_date"]).astype(
+                             "datetime64[ns]"))
+    duplicated = frame["customer_id"].duplicated()
+    if duplicated.any():
+        first = int(frame.loc[duplicated, "customer_id"].iloc[0])
+        raise ValueError(f"Customer id {first} appears more than once in the customer records.")
+    return frame.sort_values("customer_code", kind="stable").reset_index(drop=True)
+
+
+def _classify(columns: Columns, people: pd.DataFrame, bounds: Period,
+              rules: FigureSettings) -> Columns:
+    """Status, tiers, movement, action and rank; ``people`` is sorted by customer code."""
+    order = np.arange(len(people))
+    first = columns["first_order_date"]
+    traded = ~np.isnat(first)
+    traded_before = first <= np.datetime64(bounds.prev_end, "ns")
+    tier = tier_codes(cents(columns["revenue"]), order, rules)
+    tier_prev = np.where(traded_before, tier_codes(cents(columns["revenue_prev"]), order, rules),
+                         -1)
+    start, end = np.datetime64(bounds.start, "ns"), np.datetime64(bounds.end, "ns")
+    return {
+        "status": categorical(status_codes(columns["risk_score"],
+                                           columns["days_since_last_order"], rules), STATUSES),
+        "status_prev": categorical(status_codes(columns["risk_score_prev"],
+                                                columns["days_since_last_order_prev"], rules),
+                                   STATUSES),
+        "is_new": (first >= start) & (first <= end),
+        "abc_tier": categorical(tier, TIERS),
+        "abc_tier_prev": categorical(tier_prev, TIERS),
+        "tier_move": categorical(movement_codes(tier, tier_prev, traded), MOVES),
+        "action": categorical(action_codes(tier, tier_prev), list(ACTIONS)),
+        "rank_in_type": rank_in_type(pd.Series(columns["revenue"]), people["customer_type"],
+                                     people["customer_code"]).array,
+    }
+
+
+__all__ = ["TABLE_COLUMNS", "customer_records", "customer_table"]
