@@ -1,0 +1,119 @@
+"""What a coupon campaign did: delivery and redemption counts, and the uplift against the
+holdout group.
+
+Uplift compares, per customer, the orders and the revenue in the ``window_days`` days from
+the day the campaign went out (that day included, nothing after the as-of date), between the
+treated group and the holdout group. Both groups were drawn at random from the same reachable
+customers, so the difference of their means estimates the campaign's effect. The treated
+group is every reachable customer not held out, whether or not their message was delivered
+(intention to treat): leaving out failed sends would compare a selected group with a random
+one.
+
+The 95 % interval is Welch's t interval for a difference of means with unequal variances
+(the holdout group is usually much smaller than the treated group, and the spread of revenue
+differs between them). It is chosen over a bootstrap because it is closed-form and
+deterministic (the same figure on screen, in the CSV and in the PDF, with no seed), instant
+at any size, and accurate for the group sizes a campaign has (means of tens of customers and
+more). With fewer than 2 customers in a group there is no interval; below 30 in a group it is
+flagged as approximate (``small_group``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+METRICS = ("orders", "revenue")
+NOT_REACHED = ("holdout", "unreachable")
+SMALL_GROUP = 30
+UPLIFT_COLUMNS = ["metric", "treated_n", "holdout_n", "treated_mean", "holdout_mean",
+                  "difference", "ci_low", "ci_high", "p_value", "relative_pct", "small_group",
+                  "window_start", "window_end", "window_complete"]
+
+
+def campaign_summary(rows: pd.DataFrame) -> dict[str, float]:
+    """Counts of a campaign's outbox rows (``status``, ``redeemed_order_id``,
+    ``redeemed_amount``): recipients, each status, redeemed, the revenue of the redeemed
+    orders and the redemption rate (% of sent messages)."""
+    status = rows["status"].value_counts()
+    counts = {s: int(status.get(s, 0)) for s in ("pending", "sending", "sent", "failed",
+                                                 "unknown", "holdout", "unreachable",
+                                                 "cancelled")}
+    redeemed = rows["redeemed_order_id"].notna()
+    sent = counts["sent"]
+    return {
+        "recipients": int(len(rows)),
+        **counts,
+        "contacted": int(len(rows)) - counts["holdout"] - counts["unreachable"],
+        "redeemed": int(redeemed.sum()),
+        "redeemed_revenue": float(rows.loc[redeemed, "redeemed_amount"].fillna(0).sum()),
+        "redemption_pct": float(redeemed.sum() / sent * 100) if sent else float("nan"),
+    }
+
+
+def welch_interval(treated: np.ndarray, holdout: np.ndarray,
+                   confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """(difference of means, interval low, interval high, two-sided p-value) by Welch's t.
+    NaN where it is not defined (fewer than 2 values in a group)."""
+    a, b = np.asarray(treated, dtype="float64"), np.asarray(holdout, dtype="float64")
+    if len(a) == 0 or len(b) == 0:
+        return float("nan"), float("nan"), float("nan"), float("nan")
+    diff = float(a.mean() - b.mean())
+    if len(a) < 2 or len(b) < 2:
+        return diff, float("nan"), float("nan"), float("nan")
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return diff, diff, diff, (1.0 if diff == 0 else 0.0)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, df)) * se
+    p_value = float(2 * stats.t.sf(abs(diff) / se, df))
+    return diff, diff - half, diff + half, p_value
+
+
+def window_totals(customer_ids: np.ndarray, days: pd.DataFrame, start: pd.Timestamp,
+                  end: pd.Timestamp) -> pd.DataFrame:
+    """Orders and revenue per customer (every one of ``customer_ids``, zero when none)
+    over the days ``start`` to ``end`` inclusive."""
+    inside = days[(days["day"] >= start) & (days["day"] <= end)
+                  & days["customer_id"].isin(customer_ids)]
+    return (inside.groupby("customer_id")[list(METRICS)].sum()
+            .reindex(pd.Index(customer_ids, name="customer_id"), fill_value=0)
+            .astype("float64"))
+
+
+def campaign_uplift(rows: pd.DataFrame, days: pd.DataFrame, *, start: dt.date,
+                    window_days: int = 30, as_of: dt.date | None = None,
+                    confidence: float = 0.95) -> pd.DataFrame:
+    """One row per metric (orders, revenue per customer): treated and holdout sizes and
+    means, their difference with its interval and p-value, and the relative uplift
+    (% of the holdout mean). ``rows`` are the campaign's outbox rows (``customer_id``,
+    ``status``); ``days`` the customer-day rollup."""
+    first = pd.Timestamp(start)
+    end = first + pd.Timedelta(days=int(window_days) - 1)
+    complete = True
+    if as_of is not None and pd.Timestamp(as_of) < end:
+        end, complete = pd.Timestamp(as_of), False
+    treated_ids = rows.loc[~rows["status"].isin(NOT_REACHED), "customer_id"].to_numpy()
+    holdout_ids = rows.loc[rows["status"] == "holdout", "customer_id"].to_numpy()
+    treated = window_totals(treated_ids, days, first, end)
+    held = window_totals(holdout_ids, days, first, end)
+    records = []
+    for metric in METRICS:
+        diff, low, high, p_value = welch_interval(treated[metric].to_numpy(),
+                                                  held[metric].to_numpy(), confidence)
+        base = float(held[metric].mean()) if len(held) else float("nan")
+        records.append({
+            "metric": metric, "treated_n": len(treated), "holdout_n": len(held),
+            "treated_mean": float(treated[metric].mean()) if len(treated) else float("nan"),
+            "holdout_mean": base, "difference": diff, "ci_low": low, "ci_high": high,
+            "p_value": p_value,
+            "relative_pct": diff / base * 100 if base else float("nan"),
+            "small_group": min(len(treated), len(held)) < SMALL_GROUP,
+            "window_start": first.date(), "window_end": end.date(),
+            "window_complete": complete,
+        })
+    return pd.DataFrame.from_records(records, columns=UPLIFT_COLUMNS)
