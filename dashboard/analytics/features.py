@@ -1,8 +1,8 @@
 """Per-customer figures of SPEC.md "Figures, per customer" (all but the churn model).
 
-Arrays are aligned to the customer list of a :class:`~dashboard.analytics.history.History`
-(customers sorted by ``customer_id``); the functions return DataFrames with one row per
-customer in that order and a plain ``RangeIndex``.
+Arrays are aligned to the customer list the :class:`~dashboard.analytics.history.History` was
+built for; the ``*_columns`` / ``*_sums`` / ``risk_figures`` functions return a dict of arrays
+(one per column), :func:`period_features` the same as a DataFrame with a plain ``RangeIndex``.
 
 Rules where SPEC.md is silent (docs/decisions.md):
 

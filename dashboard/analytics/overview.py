@@ -46,11 +46,11 @@ def kpi_totals(table: pd.DataFrame, anonymous: pd.DataFrame | None,
     % (empty when the previous value is 0)."""
     first = table["first_order_date"]
     prev_start, prev_end = pd.Timestamp(period.prev_start), pd.Timestamp(period.prev_end)
-    existed_before = first.notna() & (first <= prev_end) | ~(
+    existed_before = (first <= prev_end).to_numpy() | ~(
         table["created_date"] > prev_end).to_numpy(dtype=bool, na_value=False)
     current = {
-        "revenue": _money(table["revenue"]) + anonymous_revenue(anonymous, period.start,
-                                                                 period.end),
+        "revenue": round(_money(table["revenue"]) + anonymous_revenue(
+            anonymous, period.start, period.end), 2),
         "orders": int(table["orders"].sum()),
         "gross_margin": _money(table["gross_margin"]),
         "buyers": int((table["orders"] > 0).sum()),
@@ -58,8 +58,8 @@ def kpi_totals(table: pd.DataFrame, anonymous: pd.DataFrame | None,
         **_counts(table["status"]),
     }
     previous = {
-        "revenue": _money(table["revenue_prev"]) + anonymous_revenue(
-            anonymous, period.prev_start, period.prev_end),
+        "revenue": round(_money(table["revenue_prev"]) + anonymous_revenue(
+            anonymous, period.prev_start, period.prev_end), 2),
         "orders": int(table["orders_prev"].sum()),
         "gross_margin": _money(table["gross_margin_prev"]),
         "buyers": int((table["orders_prev"] > 0).sum()),
