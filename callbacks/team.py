@@ -34,6 +34,7 @@ def update_team_users(_pathname: str, _refresh: int) -> tuple:
     Input(ids.TEAM_USERS_GRID, "selectedRows"),
 )
 def update_team_edit_form(selected: list[dict[str, Any]] | None) -> tuple:
+    service.ensure_owner(current_runtime(), current_actor())
     if not selected:
         return "Select a user in the list.", None, None, None
     row = selected[0]

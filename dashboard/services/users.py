@@ -215,6 +215,12 @@ def _store_password(runtime: Runtime, session, actor: Actor,  # noqa: ANN001
                  detail={"sessions_ended": ended})
 
 
+def ensure_owner(runtime: Runtime, actor: Actor) -> None:
+    """Refuse (audited) anyone but an owner: for Team page steps that read nothing."""
+    with session_scope(runtime.engine) as session:
+        _require_owner(session, actor)
+
+
 def list_users(runtime: Runtime, actor: Actor) -> pd.DataFrame:
     with session_scope(runtime.engine) as session:
         _require_owner(session, actor)
