@@ -123,10 +123,11 @@ def list_users() -> None:
     if frame.empty:
         click.echo("No users yet: add one with `cockpit user add NAME --role owner`.")
         return
+    frame = frame.assign(team=frame["team"].fillna("-"), rep=frame["rep"].fillna("-"))
     click.echo(f"{'user':<24} {'role':<8} {'team':<16} {'rep':<20} {'state':<8} last sign-in")
     for row in frame.itertuples():
         state = "active" if row.is_active else "disabled"
         seen = row.last_login_at
         last = str(seen)[:16] if seen is not None and seen == seen else "-"  # NaT != NaT
-        click.echo(f"{row.username:<24} {row.role:<8} {row.team or '-':<16} "
-                   f"{row.rep or '-':<20} {state:<8} {last}")
+        click.echo(f"{row.username:<24} {row.role:<8} {row.team:<16} "
+                   f"{row.rep:<20} {state:<8} {last}")
