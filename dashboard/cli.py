@@ -60,6 +60,36 @@ def init(ctx: Context) -> None:
 
 
 @main.command()
+@click.option("--customers", default=2_000, show_default=True, type=click.IntRange(min=10),
+              help="Number of customers.")
+@click.option("--orders", default=60_000, show_default=True, type=click.IntRange(min=0),
+              help="About how many orders (walk-in sales and returns included).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Random seed: the same seed and day always give the same data.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last day of the three-year history, YYYY-MM-DD (default: today).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+@click.option("--replace", is_flag=True,
+              help="Empty the sales data first (users, teams and reps are kept).")
+@pass_ctx
+def demo(ctx: Context, customers: int, orders: int, seed: int, today, if_empty: bool,  # noqa: ANN001
+         replace: bool) -> None:
+    """Generate a realistic demo distributor into the database (after `cockpit init`)."""
+    from dashboard.demo.console import run_demo
+
+    ctx.ensure_schema()
+    summary = run_demo(ctx.engine, customers=customers, orders=orders, seed=seed,
+                       today=today.date() if today else None, if_empty=if_empty,
+                       replace=replace)
+    if summary is None:
+        return
+    # --- Demo sign-ins ------------------------------------------------------------------
+    # Here the accounts code creates the demo users (an owner, a manager of the first team,
+    # a rep of one of that team's reps; ``summary.reps`` lists the demo's reps with their
+    # ids) and prints their passwords once.
+
+
+@main.command()
 @click.option("--host", default=None, help="Address to listen on (default COCKPIT_HOST).")
 @click.option("--port", default=None, type=int, help="Port (default COCKPIT_PORT).")
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Engine,
     Float,
     Index,
     Integer,
@@ -38,7 +39,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import (
     AddConstraint,
@@ -48,6 +49,8 @@ from sqlalchemy.schema import (
     ForeignKeyConstraint,
     UniqueConstraint,
 )
+
+from dashboard.db import session_scope, writer
 
 SQLITE_BATCH_ROWS = 50_000
 COPY_BATCH_ROWS = 250_000
@@ -238,19 +241,55 @@ def deferred_indexes(session: Session, targets: Iterable[Any]) -> Iterator[None]
     restore_deferred(session, items)
 
 
-@contextmanager
-def load_cache(session: Session, megabytes: int = 256) -> Iterator[None]:
-    """A larger page cache for the duration of a big load (SQLite), restored afterwards."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    connection = session.connection()
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql("PRAGMA cache_size = " + str(-1024 * int(megabytes)))
+def _sqlite_pragma(driver: Any, name: str, value: int | None = None) -> int:
+    cursor = driver.cursor()
     try:
-        yield
+        if value is None:
+            return int(cursor.execute("PRAGMA " + name).fetchone()[0])
+        cursor.execute("PRAGMA " + name + " = " + str(int(value)))
+        return int(value)
     finally:
-        connection.exec_driver_sql("PRAGMA cache_size = " + str(int(before)))
+        cursor.close()
+
+
+def _check_foreign_keys(session: Session) -> None:
+    problems = session.connection().exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+    if problems:
+        shown = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in
+                          problems)
+        raise IntegrityError("PRAGMA foreign_key_check", None,
+                             Exception(f"foreign keys broken by the load: {shown}"))
+
+
+@contextmanager
+def load_session(engine: Engine, cache_megabytes: int = 256) -> Iterator[Session]:
+    """One write transaction for a large load: commit on success, roll back on any error.
+
+    On SQLite the connection gets a larger page cache, and foreign keys are checked once for
+    the whole database at the end (``PRAGMA foreign_key_check``, before the commit) instead of
+    row by row; both settings are restored before the connection goes back to the pool. On
+    PostgreSQL this is an ordinary write transaction (use :func:`drop_deferrable` for speed)."""
+    if engine.dialect.name != "sqlite":
+        with session_scope(engine, write=True) as session:
+            yield session
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        cache = _sqlite_pragma(driver, "cache_size")
+        _sqlite_pragma(driver, "cache_size", -1024 * cache_megabytes)
+        _sqlite_pragma(driver, "foreign_keys", 0)
+        session = Session(bind=writer(connection), expire_on_commit=False)
+        try:
+            yield session
+            _check_foreign_keys(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+            _sqlite_pragma(driver, "foreign_keys", 1)
+            _sqlite_pragma(driver, "cache_size", cache)
 
 
 def max_ids(session: Session, targets: Sequence[Any]) -> dict[str, int]:
@@ -304,7 +343,7 @@ __all__ = [
     "checkpoint",
     "deferred_indexes",
     "drop_deferrable",
-    "load_cache",
+    "load_session",
     "max_ids",
     "reset_id_sequences",
     "restore_deferred",
