@@ -1,0 +1,191 @@
+"""Read a CSV, XLSX or Parquet file into a table of text cells.
+
+Every reader returns a :class:`RawTable`: the header as the file shows it, one text column per
+header position (blank cells are ``""``), and for each data row its number as a spreadsheet
+shows it (the header is row 1). Blank lines are dropped and counted. Values are parsed later
+(:mod:`dashboard.ingest.values`), so every format goes through the same checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard.ingest.errors import ImportValidationError
+from dashboard.ingest.fields import normalise_header
+from dashboard.ingest.sniff import decode_text, detect_format
+
+DELIMITERS = (",", ";", "\t", "|")
+_LEADING_BLANK = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))*")
+
+
+@dataclass
+class RawTable:
+    """``frame`` has integer column labels (header positions) and text values; ``rows``
+    holds the spreadsheet row number of each frame row; ``overflow`` the number of values a
+    row had when it had more non-empty values than the header has columns (else 0)."""
+
+    format: str
+    encoding: str | None
+    headers: list[str]
+    frame: pd.DataFrame
+    rows: np.ndarray
+    blank_lines: int = 0
+    overflow: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    delimiter: str | None = None
+
+    @property
+    def data_rows(self) -> int:
+        return len(self.frame)
+
+
+def read_table(data: bytes, filename: str, *, encoding: str | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Detect the format by content and read the file."""
+    fmt = detect_format(data, filename)
+    if fmt == "xlsx":
+        from dashboard.ingest.xlsx import read_xlsx
+
+        return read_xlsx(data, sheet=sheet)
+    if fmt == "parquet":
+        return read_parquet(data)
+    return read_csv(data, encoding=encoding)
+
+
+def finish(fmt: str, headers: list[str], frame: pd.DataFrame, first_row: int, *,
+           encoding: str | None = None, overflow: np.ndarray | None = None,
+           delimiter: str | None = None) -> RawTable:
+    """Number the rows (``first_row`` is the spreadsheet row of frame row 0), drop blank
+    rows and build the :class:`RawTable`."""
+    frame.columns = range(frame.shape[1])
+    rows = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    over = np.zeros(len(frame), dtype=np.int64) if overflow is None else overflow
+    blank = over == 0
+    for position in frame.columns:
+        blank &= frame[position].to_numpy(dtype=object) == ""
+    keep = ~blank
+    kept = frame.loc[keep] if blank.any() else frame
+    return RawTable(
+        format=fmt,
+        encoding=encoding,
+        headers=[normalise_header(h) for h in headers],
+        frame=kept.reset_index(drop=True),
+        rows=rows[keep],
+        blank_lines=int(blank.sum()),
+        overflow=over[keep],
+        delimiter=delimiter,
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The candidate that splits the header line into the most fields (comma on a tie)."""
+    best, best_n = ",", 1
+    for delim in DELIMITERS:
+        n = len(next(csv.reader([first_line], delimiter=delim), []))
+        if n > best_n:
+            best, best_n = delim, n
+    return best
+
+
+def read_csv(data: bytes, *, encoding: str | None = None) -> RawTable:
+    text, used = decode_text(data, encoding)
+    lead = _LEADING_BLANK.match(text)
+    lead_lines = len(text[: lead.end()].splitlines()) if lead else 0
+    body = text[lead.end():] if lead else text
+    if not body.strip():
+        raise ImportValidationError("The file is empty.", code="empty")
+    first_line = body.splitlines()[0] if body else ""
+    delimiter = sniff_delimiter(first_line)
+    try:
+        header = next(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportValidationError(f"The header row cannot be read: {exc}.") from None
+    first_row = lead_lines + 2
+    try:
+        frame = _pandas_csv(body, delimiter, len(header))
+        return finish("csv", header, frame, first_row, encoding=used, delimiter=delimiter)
+    except _Ragged:
+        frame, overflow = _python_csv(body, delimiter, len(header), first_row)
+        return finish("csv", header, frame, first_row, encoding=used, overflow=overflow,
+                      delimiter=delimiter)
+
+
+class _Ragged(Exception):
+    """Some row has more values than the header: read again, row by row."""
+
+
+def _pandas_csv(body: str, delimiter: str, width: int) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(body), sep=delimiter, header=0, dtype=object, na_filter=False,
+                skip_blank_lines=False, index_col=False, engine="c", quotechar='"',
+                doublequote=True,
+            )
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            raise _Ragged(str(exc)) from None
+        except (ValueError, UnicodeError, MemoryError) as exc:
+            raise ImportValidationError(f"The CSV file cannot be read: {exc}.") from None
+    if frame.shape[1] != width:
+        raise _Ragged("header width")
+    return frame
+
+
+def _python_csv(body: str, delimiter: str, width: int,
+                first_row: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The careful path: every record read by the csv module; a record with more non-empty
+    values than the header is kept (and reported), shorter records are padded."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        line = first_row - 2 + reader.line_num
+        raise ImportValidationError(
+            f"The CSV file cannot be read near line {line} of the file: {exc} (check the quotes on "
+            "that line).", code="csv") from None
+    data = records[1:]
+    overflow = np.array(
+        [len(r) if len(r) > width and any(v.strip() for v in r[width:]) else 0 for r in data],
+        dtype=np.int64,
+    )
+    fixed = [r[:width] + [""] * (width - len(r)) if len(r) != width else r for r in data]
+    frame = pd.DataFrame(fixed, columns=range(width), dtype=object) if fixed else pd.DataFrame(
+        {i: pd.Series([], dtype=object) for i in range(width)})
+    return frame, overflow
+
+
+# --- Parquet ------------------------------------------------------------------------------------
+
+
+def read_parquet(data: bytes) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise ImportValidationError(f"The Parquet file cannot be read: {exc}.",
+                                    code="parquet") from None
+    columns = {}
+    for i, column in enumerate(table.columns):
+        try:
+            text = pc.cast(column, pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            text = pa.array([None if v is None else str(v) for v in column.to_pylist()],
+                            type=pa.string())
+        columns[i] = pd.Series(text.to_pandas(), dtype="str").fillna("")
+    frame = pd.DataFrame(columns) if columns else pd.DataFrame()
+    if frame.empty and table.num_rows:
+        frame = pd.DataFrame(index=range(table.num_rows))
+    return finish("parquet", [str(n) for n in table.column_names], frame, 2)
