@@ -33,6 +33,8 @@ _FORWARD = [_A[a] for a in ("steady", "seasonal", "churned", "surge", "drop", "n
 
 
 def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    if len(values) == 0:
+        return values
     total = np.cumsum(values)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     before = np.repeat(total[starts] - values[starts], counts)
