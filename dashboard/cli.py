@@ -84,9 +84,18 @@ def demo(ctx: Context, customers: int, orders: int, seed: int, today, if_empty: 
     if summary is None:
         return
     # --- Demo sign-ins ------------------------------------------------------------------
-    # Here the accounts code creates the demo users (an owner, a manager of the first team,
-    # a rep of one of that team's reps; ``summary.reps`` lists the demo's reps with their
-    # ids) and prints their passwords once.
+    from dashboard.runtime import Runtime
+    from dashboard.secret_key import ensure_secret_key_file
+    from dashboard.services.users import create_demo_users
+
+    if ensure_secret_key_file(ctx.settings):
+        click.echo("Wrote a new secret key to the data folder (secret_key, mode 600).")
+    created = create_demo_users(Runtime(settings=ctx.settings, engine=ctx.engine))
+    if created:
+        click.echo("Demo sign-ins (passwords are shown only now; change them with "
+                   "`cockpit user passwd NAME`):")
+        for username, role, password in created:
+            click.echo(f"  {role:<8} {username:<10} {password}")
 
 
 @main.command()
