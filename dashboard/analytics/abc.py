@@ -86,7 +86,7 @@ def fixed_codes(amount: np.ndarray, a_min: float, b_min: float, c_min: float) ->
 def dynamic_codes(amount: np.ndarray, order: np.ndarray, a_share: float,
                   b_share: float) -> np.ndarray:
     buyers = np.flatnonzero(amount > 0)
-    ranked = buyers[np.lexsort((order[buyers], -amount[buyers]))]
+    ranked = buyers[sort_keys(-amount[buyers], order[buyers])]
     sorted_amount = amount[ranked]
     total = float(sorted_amount.sum())
     before = (np.cumsum(sorted_amount) - sorted_amount).astype(np.float64) * 100.0
@@ -94,6 +94,16 @@ def dynamic_codes(amount: np.ndarray, order: np.ndarray, a_share: float,
     codes[ranked] = np.select([before < a_share * total, before < (a_share + b_share) * total],
                               [A, B], C)
     return codes
+
+
+def sort_keys(*keys: np.ndarray) -> np.ndarray:
+    """Stable order by ``keys`` (first key first); a last key that is already increasing
+    (customers listed by code) costs nothing."""
+    if len(keys) > 1 and bool(np.all(keys[-1][1:] > keys[-1][:-1])):
+        keys = keys[:-1]
+    if len(keys) == 1:
+        return np.argsort(keys[0], kind="stable")
+    return np.lexsort(keys[::-1])
 
 
 def abc_tiers(revenue: pd.Series, code: pd.Series, settings: FigureSettings) -> pd.Series:
@@ -139,6 +149,5 @@ def tier_matrix(tier_prev: pd.Series, tier: pd.Series) -> pd.DataFrame:
 
 
 __all__ = ["ACTIONS", "MOVES", "TIERS", "abc_tiers", "action_codes", "categorical", "cents",
-           "code_order",
-           "codes_of", "dynamic_codes", "fixed_codes", "labels", "movement_codes",
-           "playbook_action", "tier_codes", "tier_matrix", "tier_movement"]
+           "code_order", "codes_of", "dynamic_codes", "fixed_codes", "labels", "movement_codes",
+           "playbook_action", "sort_keys", "tier_codes", "tier_matrix", "tier_movement"]

@@ -103,8 +103,9 @@ class History:
         ids = np.asarray(customer_ids, dtype=np.int64)
         day = _day_numbers(days["day"])
         known = day != _FAR
-        first = int(day[known].min()) if known.any() else 0
-        span = int(day[known].max()) - first + 1 if known.any() else 0
+        first = int(np.min(day, initial=_FAR, where=known))
+        last = int(np.max(day, initial=-_FAR, where=known))
+        first, span = (first, last - first + 1) if first <= last else (0, 0)
         return cls(frame=days, n=len(ids), pos=_positions(days["customer_id"], ids),
                    offset=np.where(known, day - first, span), first_day=first, span=span)
 
@@ -171,8 +172,8 @@ def _day_numbers(day: pd.Series) -> np.ndarray:
         day = pd.to_datetime(day)
     if getattr(day.dt, "tz", None) is not None:
         day = day.dt.tz_localize(None)
-    values = day.to_numpy().astype("datetime64[D]")
-    return np.where(np.isnat(values), _FAR, values.astype(np.int64))
+    numbers = day.to_numpy().astype("datetime64[D]").view(np.int64)
+    return np.where(numbers == np.iinfo(np.int64).min, _FAR, numbers)  # NaT: no day
 
 
 __all__ = ["DAY_COLUMNS", "NO_DAY", "History", "PurchaseStats", "Segments"]

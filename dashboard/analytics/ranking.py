@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.analytics.abc import cents, code_order
+from dashboard.analytics.abc import cents, code_order, sort_keys
 
 
 def group_codes(values: pd.Series) -> np.ndarray:
@@ -22,7 +22,7 @@ def ordered_within(group: np.ndarray, amount: np.ndarray,
                    code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Rows sorted by group, amount descending and code; returns that order and each sorted
     row's 0-based position inside its group."""
-    order = np.lexsort((code_order(code), -amount, group))
+    order = sort_keys(group, -amount, code_order(code))
     sorted_group = group[order]
     starts = np.ones(len(order), dtype=bool)
     starts[1:] = sorted_group[1:] != sorted_group[:-1]
