@@ -102,9 +102,11 @@ def campaign_uplift(rows: pd.DataFrame, days: pd.DataFrame, *, start: dt.date,
     treated = window_totals(treated_ids, days, first, end)
     held = window_totals(holdout_ids, days, first, end)
     records = []
+    started = end >= first  # an as-of date before the campaign: nothing observed yet
     for metric in METRICS:
-        diff, low, high, p_value = welch_interval(treated[metric].to_numpy(),
-                                                  held[metric].to_numpy(), confidence)
+        diff, low, high, p_value = welch_interval(
+            treated[metric].to_numpy() if started else np.array([]),
+            held[metric].to_numpy(), confidence)
         base = float(held[metric].mean()) if len(held) else float("nan")
         records.append({
             "metric": metric, "treated_n": len(treated), "holdout_n": len(held),
