@@ -74,9 +74,10 @@ def test_dynamic_a_is_exactly_the_customers_whose_share_before_is_below_a_share(
         key=lambda x: (-x[0], x[1]))
     total = sum(c for c, _ in buyers)
     expected, before = {}, 0
-    for amount, code in buyers:
-        share = before * 100 / total
-        expected[code] = "A" if share < a_share else "B" if share < a_share + b_share else "C"
+    for amount, code in buyers:  # "share before < A_share" without a rounded division
+        share = before * 100
+        expected[code] = ("A" if share < a_share * total
+                          else "B" if share < (a_share + b_share) * total else "C")
         before += amount
     got = {r.customer_code: r.abc_tier for r in t.itertuples() if r.revenue > 0}
     assert {c for c, v in got.items() if v == "A"} == {c for c, v in expected.items()
