@@ -121,6 +121,22 @@ def run(ctx: Context, host: str | None, port: int | None, workers: int) -> None:
     os.execvp(args[0], args)
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="Run one pass and exit (default: keep running).")
+@click.option("--campaign", "campaign_id", type=int, default=None,
+              help="Send only this campaign's messages.")
+@click.option("--interval", default=5.0, show_default=True,
+              help="Seconds to wait between passes when there is nothing to send.")
+@pass_ctx
+def send(ctx: Context, once: bool, campaign_id: int | None, interval: float) -> None:
+    """Deliver queued campaign messages (SMS, e-mail, log), each exactly once."""
+    from dashboard.messaging.worker import run_sender
+
+    ctx.ensure_schema()
+    run_sender(ctx.settings, ctx.engine, once=once, campaign_id=campaign_id,
+               interval=interval, echo=click.echo)
+
+
 main.add_command(_user_commands)
 
 
