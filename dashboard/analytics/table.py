@@ -5,6 +5,10 @@ churn columns are joined to it by the caller. Customers are listed by customer c
 Status, tier, move, action and mover columns are categorical (their categories are the
 constants of ``status``, ``abc`` and ``movers``); an empty value is missing.
 
+Tiers, ranks and borrowed gaps compare a customer with the others, so compute the table on
+every customer record and narrow it to a user's scope afterwards: a rep sees the same tier as
+the owner.
+
 A customer record created after the as-of date, with no order on or before it, did not exist
 yet and is left out; a record with older orders is kept whatever its created date (imports
 often date the record on the day of the import).
