@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sys
 from functools import cached_property
+from pathlib import Path
 
 import click
 
+from dashboard.cli_export import backtest as _backtest_command
+from dashboard.cli_export import export as _export_commands
 from dashboard.cli_users import user as _user_commands
 from dashboard.config import Settings, load_settings
 
@@ -137,7 +140,31 @@ def send(ctx: Context, once: bool, campaign_id: int | None, interval: float) -> 
                interval=interval, echo=click.echo)
 
 
+@main.command("import")
+@click.argument("kind", type=click.Choice(["orders", "customers", "products", "targets"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Take FIELD from the file's COLUMN (repeat for each field).")
+@click.option("--skip-bad", is_flag=True, help="Write the good rows and report the bad ones "
+              "(default: any bad row and nothing is written).")
+@click.option("--encoding", default=None, help="Text encoding of a CSV file (default: "
+              "detected; e.g. gb18030, utf-16, cp1252).")
+@click.option("--sheet", default=None, help="Worksheet of an .xlsx file (default: the first).")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@pass_ctx
+def import_(ctx: Context, kind: str, path: Path, mappings: tuple[str, ...], skip_bad: bool,
+            encoding: str | None, sheet: str | None, dry_run: bool) -> None:
+    """Import orders, customers, products or targets from a CSV, XLSX or Parquet file."""
+    from dashboard.ingest.console import run_import_command
+
+    ctx.ensure_schema()
+    sys.exit(run_import_command(ctx.engine, kind, path, mappings=mappings, skip_bad=skip_bad,
+                                encoding=encoding, sheet=sheet, dry_run=dry_run))
+
+
 main.add_command(_user_commands)
+main.add_command(_export_commands)
+main.add_command(_backtest_command)
 
 
 def _project_root() -> str:
