@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.data.bulk import bulk_insert
 from dashboard.data.scope import customer_scope_clause
 from dashboard.models import (
     Campaign,
@@ -157,10 +158,10 @@ def insert_campaign(session: Session, **values: Any) -> int:
         insert(Campaign).values(**values).returning(Campaign.id)).scalar_one())
 
 
-def insert_outbox_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert the outbox rows of one campaign (one multi-row statement per chunk)."""
-    for start in range(0, len(rows), 500):
-        session.execute(insert(Outbox), rows[start:start + 500])
+def insert_outbox_rows(session: Session, rows: pd.DataFrame) -> None:
+    """Insert the outbox rows of one campaign (the bulk path: executemany on SQLite, COPY
+    on PostgreSQL); a clash with an existing row raises IntegrityError."""
+    bulk_insert(session, Outbox, rows)
 
 
 def lock_send_quota(session: Session, actor: Actor) -> None:

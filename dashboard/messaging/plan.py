@@ -52,8 +52,8 @@ def render(plan: pd.DataFrame, codes: list[str] | str, template: str, terms: Cou
                        message=render_messages(template, values))
 
 
-def outbox_rows(plan: pd.DataFrame, rendered: pd.DataFrame, *, campaign_id: int, channel: str,
-                now: dt.datetime) -> list[dict[str, object]]:
+def outbox_frame(plan: pd.DataFrame, rendered: pd.DataFrame, *, campaign_id: int, channel: str,
+                 now: dt.datetime) -> pd.DataFrame:
     """Rows for the outbox table: the rendered messages, the holdout group and the
     unreachable customers (with their reason)."""
     others = plan[plan["status"] != "pending"]
@@ -64,9 +64,8 @@ def outbox_rows(plan: pd.DataFrame, rendered: pd.DataFrame, *, campaign_id: int,
                       address=others["address"].where(others["status"] == "holdout", None),
                       last_error=others["reason_text"].where(others["reason"] != "", None)),
     ], ignore_index=True)
-    frame = frame.assign(campaign_id=campaign_id, channel=channel, queued_at=now, attempts=0,
-                         address=frame["address"].astype(object)
-                         .where(frame["address"].notna(), None))
     columns = ["campaign_id", "customer_id", "channel", "address", "message", "coupon_code",
                "expires_on", "is_holdout", "status", "attempts", "queued_at", "last_error"]
-    return frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    return frame.assign(campaign_id=campaign_id, channel=channel, queued_at=now, attempts=0,
+                        is_holdout=frame["is_holdout"].astype(bool),
+                        expires_on=pd.to_datetime(frame["expires_on"]))[columns]

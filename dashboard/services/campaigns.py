@@ -239,9 +239,9 @@ def _queue(session: Session, runtime: Runtime, actor: Actor, intent_key: str, *,
         selection={"count": len(ids), "description": (description or "")[:500]},
         holdout_pct=pct, intent_key=intent_key, status="queued", team_id=actor.team_id,
         created_by=actor.user_id, created_at=now, queued_at=now)
-    data.insert_outbox_rows(session, planning.outbox_rows(plan, rendered,
-                                                          campaign_id=campaign_id,
-                                                          channel=channel, now=now))
+    data.insert_outbox_rows(session, planning.outbox_frame(plan, rendered,
+                                                           campaign_id=campaign_id,
+                                                           channel=channel, now=now))
     counts = {str(k): int(v) for k, v in plan["status"].value_counts().items()}
     insert_audit(session, actor, "campaign.queue", object_type="campaign",
                  object_id=campaign_id, detail={"intent_key": intent_key, "channel": channel,
