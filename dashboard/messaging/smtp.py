@@ -1,6 +1,8 @@
 """E-mail over SMTP (``COCKPIT_SMTP_*``).
 
-One connection is opened on the first message of a pass and reused for the next ones. The
+One connection is opened on the first message of a pass and reused for the next ones. With
+STARTTLS on (the default) a server that does not offer it, or whose certificate is not
+trusted, gets nothing: the messages stay pending rather than go out in clear. The
 conversation is driven step by step (MAIL, RCPT, DATA) so that each failure can be placed:
 anything before DATA means the message did not leave (refusals by their code, a lost
 connection as :class:`Unavailable`); a timeout or a lost connection during DATA means the
@@ -43,8 +45,10 @@ class SmtpChannel:
 
     def __init__(self, host: str, port: int = 587, *, starttls: bool = True, user: str = "",
                  password: str = "", sender: str = "cockpit@localhost",
-                 timeout: float = TIMEOUT_SECONDS) -> None:
+                 timeout: float = TIMEOUT_SECONDS,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.host, self.port, self.starttls = host, int(port), bool(starttls)
+        self.tls_context = tls_context  # default: the system's trusted certificates
         self.user, self.password, self.sender = user, password, sender
         self.timeout = timeout
         self._smtp: smtplib.SMTP | None = None
@@ -65,7 +69,7 @@ class SmtpChannel:
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self.tls_context or ssl.create_default_context())
             if self.user:
                 smtp.login(self.user, self.password)
         except smtplib.SMTPAuthenticationError as exc:

@@ -212,7 +212,7 @@ class _SmtpHandler:
 class SmtpSink:
     """A real SMTP server on a free local port, recording messages by Message-ID."""
 
-    def __init__(self) -> None:
+    def __init__(self, **smtp_options) -> None:  # noqa: ANN003 - aiosmtpd's SMTP options
         self.raw: list[bytes] = []
         self.ids: Counter[str] = Counter()
         self.reject: set[str] = set()
@@ -220,7 +220,8 @@ class SmtpSink:
         self.stall_seconds = 0.0
         self.lock = threading.Lock()
         self.port = free_port()
-        self.controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=self.port,
+                                     **smtp_options)
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()

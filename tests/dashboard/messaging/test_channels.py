@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from aiosmtpd.smtp import AuthResult
 
 from dashboard.messaging.channels import (
     LogChannel,
@@ -199,3 +203,62 @@ def test_log_channel_appends_json_lines(tmp_path: Path) -> None:
     lines = (tmp_path / "data" / "outbox.log").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["key"] for x in lines] == ["cockpit-abc123-1", "cockpit-abc123-2"]
     assert json.loads(lines[0])["message"] == "line1\nline2"
+
+
+# --- e-mail over STARTTLS with a login ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def _secure_sink(cert: Path, key: Path, logins: list) -> SmtpSink:  # noqa: ANN001
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+
+    def authenticator(server, session, envelope, mechanism, data):  # noqa: ANN001, ANN202
+        ok = (data.login, data.password) == (b"shop", b"s3cret")
+        logins.append((data.login, ok))
+        return AuthResult(success=ok)
+
+    return SmtpSink(tls_context=server_tls, require_starttls=True, auth_required=True,
+                    authenticator=authenticator)
+
+
+def test_smtp_starttls_and_login(certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    logins: list = []
+    client_tls = ssl.create_default_context(cafile=str(cert))
+    with _secure_sink(cert, key, logins) as sink:
+        channel = SmtpChannel("127.0.0.1", sink.port, starttls=True, user="shop",
+                              password="s3cret", sender="shop@example.com",
+                              tls_context=client_tls)
+        channel.send(_message(1))
+        channel.close()
+        assert len(sink.ids) == 1 and logins == [(b"shop", True)]
+        wrong = SmtpChannel("127.0.0.1", sink.port, starttls=True, user="shop",
+                            password="guess", tls_context=client_tls, timeout=2)
+        with pytest.raises(Unavailable):
+            wrong.send(_message(2))
+        assert (b"shop", False) in logins
+        untrusted = SmtpChannel("127.0.0.1", sink.port, starttls=True, user="shop",
+                                password="s3cret", timeout=2)  # the system does not trust it
+        with pytest.raises(Unavailable):
+            untrusted.send(_message(3))
+        assert len(sink.ids) == 1
+
+
+def test_smtp_never_falls_back_to_clear_text(smtp_sink: SmtpSink) -> None:
+    channel = SmtpChannel("127.0.0.1", smtp_sink.port, starttls=True, user="shop",
+                          password="s3cret", timeout=2)
+    with pytest.raises(Unavailable):
+        channel.send(_message(1))
+    assert smtp_sink.ids == {}
