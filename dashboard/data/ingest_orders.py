@@ -215,13 +215,16 @@ def _upsert_lines(session: Session) -> int:
 
 
 def _delete_stale_lines(session: Session) -> int:
-    """Lines of fully imported, existing orders that the file no longer has."""
-    so, sl, lines = STG_ORDERS, STG_LINES, OrderLine.__table__
-    replaced = select(so.c.existing_id).where(so.c.changed.is_(True), so.c.replace_lines)
-    order_no = select(Order.order_no).where(Order.id == lines.c.order_id).scalar_subquery()
-    statement = delete(lines).where(lines.c.order_id.in_(replaced), ~exists().where(
-        sl.c.order_no == order_no, sl.c.line_key == lines.c.line_key))
-    return rowcount(session, statement)
+    """Lines of fully imported, changed existing orders that the file no longer has."""
+    so, sl = STG_ORDERS, STG_LINES
+    lines = OrderLine.__table__
+    stored = lines.alias("stored")
+    stale = (select(stored.c.id)
+             .select_from(stored.join(so, so.c.existing_id == stored.c.order_id)
+                          .outerjoin(sl, and_(sl.c.order_no == so.c.order_no,
+                                              sl.c.line_key == stored.c.line_key)))
+             .where(so.c.changed.is_(True), so.c.replace_lines, sl.c.order_no.is_(None)))
+    return rowcount(session, delete(lines).where(lines.c.id.in_(stale)))
 
 
 def _recompute_partial_orders(session: Session) -> None:

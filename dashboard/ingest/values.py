@@ -80,7 +80,7 @@ def number(values: pd.Series, *, limit: float = MONEY_LIMIT) -> tuple[pd.Series,
         raw = _normalised(values[retry]).str.replace(_CURRENCY, "", regex=True)
         comma = raw.str.match(_GROUPED_COMMA)
         dot = raw.str.match(_GROUPED_DOT)
-        decimal = raw.str.match(_DECIMAL_COMMA)
+        decimal = raw.str.match(_DECIMAL_COMMA) & ~comma
         fixed = raw.where(~comma, raw.str.replace(",", "", regex=False))
         fixed = fixed.where(~dot, raw.str.replace(".", "", regex=False).str.replace(",", "."))
         fixed = fixed.where(~decimal, raw.str.replace(",", ".", regex=False))

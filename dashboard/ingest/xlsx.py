@@ -3,7 +3,8 @@
 Before openpyxl sees a byte, the ZIP directory is checked: at most 10,000 entries, the parts
 an .xlsx must have, and no entry that expands far beyond its compressed size (a "zip bomb").
 openpyxl then reads in read-only mode, and its XML parsing goes through ``defusedxml``, which
-refuses entity tricks such as "billion laughs"; the reader refuses to run without it.
+refuses entity tricks such as "billion laughs" (and any XML part that declares a DOCTYPE is
+refused before parsing); the reader refuses to run without defusedxml.
 """
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def check_archive(data: bytes) -> None:
             raise ImportValidationError(
                 "The Excel file expands to far more data than its size suggests (a "
                 "compression bomb) and was not opened.", code="zip_bomb")
+        if any(_declares_doctype(archive, info) for info in infos):
+            raise ImportValidationError(
+                "The Excel file contains XML with a document type declaration, which real "
+                "workbooks never have; it was not opened.", code="unsafe")
+
+
+def _declares_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A DOCTYPE (and so any entity trick) can only sit in an XML part's prolog."""
+    if not info.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(info) as part:
+        head = part.read(16384).upper()
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
 def _bomb(info: zipfile.ZipInfo) -> bool:
