@@ -94,7 +94,7 @@ def to_days(cumulative: np.ndarray, profile: np.ndarray, clock: np.ndarray) -> n
     last = cumulative.shape[1] - 1
     for p in np.unique(profile):
         mask = profile == p
-        days[mask] = np.searchsorted(cumulative[p], clock[mask], side="left")
+        days[mask] = np.searchsorted(cumulative[p], clock[mask], side="right")
     return np.clip(days, 0, last)
 
 

@@ -106,6 +106,9 @@ def test_archetypes_are_present(demo) -> None:  # noqa: ANN001
     assert orders["customer_id"].isna().sum() >= 100  # walk-in sales
     assert orders["coupon_code"].notna().sum() >= 20
     assert orders["ordered_at"].isna().any() and orders["ordered_at"].notna().any()
+    created = pd.to_datetime(customers.set_index("id")["created_date"])
+    first_any = pd.to_datetime(orders.groupby("customer_id")["order_date"].min())
+    assert (created.reindex(first_any.index) <= first_any).all()  # no order before creation
 
 
 def test_people_products_and_contacts(demo) -> None:  # noqa: ANN001

@@ -74,9 +74,10 @@ def _profiles() -> np.ndarray:
 def test_clock_and_days_are_inverse(day: int, profile: int) -> None:
     cumulative = _profiles()
     p = np.array([profile])
-    clock = to_clock(cumulative, p, np.array([day]))
-    if cumulative[profile, day] - clock[0] > 1e-9:  # a day with some demand
-        assert to_days(cumulative, p, clock + 1e-9)[0] == day
+    clock = to_clock(cumulative, p, np.array([day]))  # the very start of the day
+    assert to_days(cumulative, p, clock)[0] == day
+    end = cumulative[profile, day]
+    assert to_days(cumulative, p, np.array([end - 1e-9]))[0] == day
 
 
 # --- timeline -------------------------------------------------------------------------------
