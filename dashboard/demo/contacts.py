@@ -19,30 +19,34 @@ PROSPECT_CALLS_PER_YEAR = 2.0
 RETENTION_CALLS = 2
 COMMENTED_SHARE = 0.12
 
+# outcome keys as the contact service records them (``dashboard.services.contacts.OUTCOMES``)
 OUTCOMES = {
-    "visit": (["order placed", "quote requested", "follow-up needed", "no need now",
-               "complaint resolved"], [0.35, 0.25, 0.20, 0.15, 0.05]),
-    "call": (["order placed", "call back later", "no answer", "not interested",
-              "quote requested"], [0.25, 0.25, 0.25, 0.10, 0.15]),
-    "retention": (["no answer", "not interested", "call back later", "order placed"],
-                  [0.35, 0.25, 0.25, 0.15]),
+    "visit": (["ordered", "order_promised", "reached", "call_back", "complaint",
+               "not_interested", "other"], [0.30, 0.15, 0.25, 0.15, 0.05, 0.05, 0.05]),
+    "call": (["reached", "ordered", "no_answer", "left_message", "call_back",
+              "not_interested", "order_promised"], [0.25, 0.15, 0.20, 0.10, 0.15, 0.08, 0.07]),
+    "retention": (["no_answer", "not_interested", "lost_to_competitor", "call_back",
+                   "order_promised", "ordered"], [0.30, 0.20, 0.10, 0.20, 0.10, 0.10]),
 }
 NOTES = {
-    "order placed": ["Restock order for the coming season.",
-                     "Placed the usual order, wants delivery by Friday.",
-                     "补货下单，要求周五前送到。", "下了常规月度订单。"],
-    "quote requested": ["Wants a quote for 500 boxes of anchors.",
-                        "Asked for the new price list.", "需要一份新的报价单。",
-                        "询问批量采购折扣。"],
-    "follow-up needed": ["Project starts next month; call again in two weeks.",
-                         "Owner away, talk to the buyer next time.",
-                         "工地下个月开工，两周后再联系。", "老板不在，下次找采购经理。"],
-    "no need now": ["Stock is full until after the holiday.", "库存充足，节后再说。"],
-    "complaint resolved": ["Late delivery last week; agreed a discount on the next order.",
-                           "上次到货有破损，已安排换货。"],
-    "call back later": ["Busy on site, call back tomorrow.", "客户在开会，明天再打。"],
-    "no answer": ["No answer, left a message.", "电话无人接听。"],
-    "not interested": ["Buying from a cheaper supplier now.", "说价格太高，暂时不考虑。"],
+    "ordered": ["Restock order for the coming season.",
+                "Placed the usual order, wants delivery by Friday.",
+                "补货下单，要求周五前送到。", "下了常规月度订单。"],
+    "order_promised": ["Will order after the site survey next week.",
+                       "Promised an order once the project is confirmed.",
+                       "下周确认项目后下单。", "答应月底前补货。"],
+    "reached": ["Wants a quote for 500 boxes of anchors.", "Asked for the new price list.",
+                "需要一份新的报价单。", "询问批量采购折扣。"],
+    "call_back": ["Busy on site, call back tomorrow.",
+                  "Owner away, talk to the buyer next time.", "客户在开会，明天再打。",
+                  "老板不在，下次找采购经理。"],
+    "complaint": ["Late delivery last week; agreed a discount on the next order.",
+                  "上次到货有破损，已安排换货。"],
+    "not_interested": ["Stock is full until after the holiday.", "说价格太高，暂时不考虑。"],
+    "lost_to_competitor": ["Buying from a cheaper supplier now.", "已转向其他供应商采购。"],
+    "no_answer": ["No answer.", "电话无人接听。"],
+    "left_message": ["Left a message with the shop assistant.", "已留言，等回电。"],
+    "other": ["Dropped off the new catalogue.", "送去了新产品目录。"],
 }
 COMMENTS = [
     "Prefers delivery before 10 am.", "Pays by bank transfer at month end.",
@@ -71,11 +75,13 @@ def _notes(rng: np.random.Generator, outcome: np.ndarray) -> np.ndarray:
 
 def _moments(rng: np.random.Generator, first: np.ndarray, today: int,
              start: np.datetime64) -> np.ndarray:
-    """A working-day date-time between day ``first`` and today."""
-    day = first + (rng.random(len(first)) * (today + 1 - first)).astype(np.int64)
+    """A working-day date-time between day ``first`` and yesterday (a contact is recorded
+    after it happened, never later than the history's last day)."""
+    first = np.minimum(first, today - 1)
+    day = first + (rng.random(len(first)) * (today - first)).astype(np.int64)
     weekday = ((np.datetime64(start, "D") + day).astype(int) + 3) % 7  # Monday = 0
     friday, monday = day - (weekday - 4), day + (7 - weekday)
-    weekend_to = np.where(friday >= first, friday, np.minimum(monday, today))
+    weekend_to = np.where(friday >= first, friday, np.minimum(monday, today - 1))
     day = np.where(weekday >= 5, weekend_to, day)
     seconds = rng.integers(9 * 3600, 18 * 3600, len(first))
     return (np.datetime64(start, "s") + day.astype("timedelta64[D]")

@@ -136,6 +136,8 @@ def test_people_products_and_contacts(demo) -> None:  # noqa: ANN001
     assert 0.01 < (lines["quantity"] < 0).mean() < 0.08  # returns: a few percent of lines
     assert lines["unit_cost"].isna().any()
     assert set(visits["kind"]) == {"visit", "call"} and comments > 0
+    assert (pd.to_datetime(visits["happened_at"]) < pd.Timestamp(TODAY)).all()
+    assert (pd.to_datetime(visits["happened_at"]).dt.day_of_week < 5).mean() > 0.95
 
 
 def test_money_and_targets(demo) -> None:  # noqa: ANN001

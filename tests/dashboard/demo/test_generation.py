@@ -277,3 +277,12 @@ def test_tiny_and_empty_timelines(customers: int, orders: int) -> None:
     lines = build_lines(np.random.default_rng(0), timeline.assign(id=range(len(timeline))),
                         traits, catalogue, today)
     assert order_figures(lines, len(timeline))["has_purchase"].dtype == bool
+
+
+def test_contact_outcomes_are_the_services_keys() -> None:
+    from dashboard.demo.contacts import NOTES, OUTCOMES
+    from dashboard.services.contacts import OUTCOMES as RECORDED
+
+    used = {key for values, _weights in OUTCOMES.values() for key in values}
+    assert used <= set(RECORDED) and used == set(NOTES)
+    assert all(abs(sum(weights) - 1) < 1e-9 for _values, weights in OUTCOMES.values())
