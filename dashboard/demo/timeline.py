@@ -196,6 +196,9 @@ def build_timeline(rng_for, traits: pd.DataFrame, cumulative: np.ndarray,  # noq
     """Order headers sorted by day and time: customer position (-1 anonymous), day, seconds
     after midnight (-1 unknown), kind (purchase / return-only), target value, coupon used.
     ``rng_for(key)`` gives the random stream of a step (keys from 100 are customer blocks)."""
+    if orders <= 0:
+        return _sorted(pd.DataFrame({"customer": [], "day": [], "kind": [], "value": [],
+                                     "seconds": [], "coupon": np.array([], dtype=bool)}))
     today = cumulative.shape[1] - 1
     type_idx = traits["type_idx"].to_numpy()
     purchases_wanted = orders * (1 - ANONYMOUS_SHARE) / (1 + RETURN_RATE.mean())
@@ -223,9 +226,13 @@ def build_timeline(rng_for, traits: pd.DataFrame, cumulative: np.ndarray,  # noq
         coupon=(frame["kind"].to_numpy() == KIND_PURCHASE) & recent
         & (rng.random(len(frame)) < coupon_p),
     )
+    return _sorted(frame)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return (
         frame.astype({"customer": np.int32, "day": np.int32, "kind": np.int8,
-                      "seconds": np.int32})
+                      "value": np.float64, "seconds": np.int32})
         .sort_values(["day", "seconds", "customer"], kind="stable")
         .reset_index(drop=True)
     )

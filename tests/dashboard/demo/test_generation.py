@@ -274,6 +274,7 @@ def test_tiny_and_empty_timelines(customers: int, orders: int) -> None:
     timeline = build_timeline(lambda k: options.rng("timeline", k), traits, cumulative,
                               options.start, orders)
     assert timeline["day"].between(0, today).all()
+    assert (len(timeline) == 0) == (orders == 0)
     lines = build_lines(np.random.default_rng(0), timeline.assign(id=range(len(timeline))),
                         traits, catalogue, today)
     assert order_figures(lines, len(timeline))["has_purchase"].dtype == bool
