@@ -37,7 +37,7 @@ from dashboard.demo import people
 from dashboard.demo.calendar import cumulative_profiles, day_dates
 from dashboard.demo.catalogue import N_PRODUCTS, Catalogue, build_catalogue
 from dashboard.demo.contacts import build_comments, build_visits
-from dashboard.demo.coupons import build_coupons
+from dashboard.demo.coupons import TEMPLATES, build_coupons
 from dashboard.demo.customers import build_customers, build_traits
 from dashboard.demo.options import DemoOptions
 from dashboard.demo.orders import write_order_chunks
@@ -155,9 +155,11 @@ def _master_data(state: DemoState) -> None:
         reps = ensure_teams_and_reps(state.session, people.rep_rows())
         state.summary.reps = reps
         advance(1)
-        state.catalogue = build_catalogue(options.rng("catalogue"), state.ids(Product, N_PRODUCTS))
+        state.catalogue = build_catalogue(options.rng("catalogue"),
+                                          state.ids(Product, N_PRODUCTS))
         state.write(Product, state.catalogue.products)
-        state.write(Coupon, build_coupons(np.datetime64(options.today), state.ids(Coupon, 5)))
+        state.write(Coupon, build_coupons(np.datetime64(options.today),
+                                          state.ids(Coupon, len(TEMPLATES))))
         advance(2)
     with state.stage("customers", options.customers) as advance:
         state.traits = build_traits(options.rng("traits"), options.customers, state.today,
@@ -231,6 +233,10 @@ def generate_demo(engine: Engine, options: DemoOptions, *, replace: bool = False
         write_order_chunks(state)
         _contacts_and_targets(state)
         _finish(state, dropped)
+        closing = time.perf_counter()
+    summary.seconds["checks and commit"] = time.perf_counter() - closing
+    closing = time.perf_counter()
     checkpoint(engine)
+    summary.seconds["checkpoint"] = time.perf_counter() - closing
     summary.seconds["total"] = time.perf_counter() - began
     return summary
