@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dashboard.data.bulk import bulk_insert
 from dashboard.data.scope import customer_scope_clause
 from dashboard.models import (
+    OUTBOX_STATES,
     Campaign,
     Coupon,
     Customer,
@@ -221,7 +222,8 @@ def load_campaigns(session: Session, actor: Actor) -> pd.DataFrame:
     table = (pd.DataFrame.from_records([tuple(r) for r in counts],
                                        columns=["campaign_id", "status", "n"])
              .pivot_table(index="campaign_id", columns="status", values="n", aggfunc="sum",
-                          fill_value=0))
+                          fill_value=0)
+             .reindex(columns=list(OUTBOX_STATES), fill_value=0))
     if table.empty:
         return pd.DataFrame(columns=["campaign_id", "name", "channel", "created_by",
                                      "queued_at", "recipients"])

@@ -216,15 +216,10 @@ def _queue(session: Session, runtime: Runtime, actor: Actor, intent_key: str, *,
     plan = _plan(session, runtime, actor, ids, channel, pct, seed=seed_from(intent_key))
     now = utcnow()
     sends = int((plan["status"] == "pending").sum())
-    remaining = _cap_remaining(session, runtime, actor, now)
-    if sends > remaining:
-        audit_after(session, actor, "campaign.queue", object_type="campaign",
-                    object_id=intent_key, outcome="denied",
-                    detail={"reason": "daily send cap", "needed": sends,
-                            "remaining": remaining, "cap": int(runtime.settings.daily_send_cap)})
-        raise ValidationError("daily send cap", code="invalid", details=[
-            f"This campaign needs {sends:,} messages; your daily limit of "
-            f"{int(runtime.settings.daily_send_cap):,} allows {remaining:,} more today."])
+    if sends == 0:
+        raise ValidationError("nobody to send to", details=[
+            "Nobody in this selection can be reached on this channel (see the preview)."])
+    _check_cap(session, runtime, actor, intent_key, sends, now)
     codes = _fresh_codes(session, terms.code_pattern, sends)
     rendered = planning.render(plan, codes, text, terms, currency=runtime.settings.currency,
                                language=language, today=now.date())
@@ -247,6 +242,21 @@ def _queue(session: Session, runtime: Runtime, actor: Actor, intent_key: str, *,
                  object_id=campaign_id, detail={"intent_key": intent_key, "channel": channel,
                                                 "coupon_id": coupon_id, **counts})
     return QueueResult(campaign_id, False, counts)
+
+
+def _check_cap(session: Session, runtime: Runtime, actor: Actor, intent_key: str, sends: int,
+               now: dt.datetime) -> None:
+    """Refuse (audited) a campaign that would take the user over the daily cap."""
+    remaining = _cap_remaining(session, runtime, actor, now)
+    if sends <= remaining:
+        return
+    cap = int(runtime.settings.daily_send_cap)
+    audit_after(session, actor, "campaign.queue", object_type="campaign", object_id=intent_key,
+                outcome="denied", detail={"reason": "daily send cap", "needed": sends,
+                                          "remaining": remaining, "cap": cap})
+    raise ValidationError("daily send cap", details=[
+        f"This campaign needs {sends:,} messages; your daily limit of {cap:,} allows "
+        f"{remaining:,} more today."])
 
 
 def _fresh_codes(session: Session, pattern: str, count: int) -> list[str]:

@@ -207,6 +207,16 @@ def test_forged_selections_create_nothing_and_every_denial_is_audited(rt, org, e
     assert outbox_rows(engine) == [] and gateway.received == []
 
 
+def test_a_campaign_that_reaches_nobody_is_refused(rt, org, engine) -> None:  # noqa: ANN001
+    for customer in org.customers[1][:2]:
+        _set(engine, customer, opt_out_sms=True)
+    with pytest.raises(ValidationError) as err:
+        svc.queue_campaign(rt, org.owner, "intent-nobody-01", org.customers[1][:2], TERMS,
+                           "sms")
+    assert "Nobody" in err.value.details[0]
+    assert _count(engine, Campaign) == 0
+
+
 def test_a_user_without_scope_reaches_nobody(rt, org, engine) -> None:  # noqa: ANN001
     orphan = Actor(user_id=org.owner.user_id, username="orphan", role="rep", rep_id=None)
     with pytest.raises(AccessDenied):
@@ -379,6 +389,7 @@ def test_customer_campaigns_for_the_portrait(rt, org, engine) -> None:  # noqa: 
         svc.get_customer_campaigns(rt, org.reps[2], org.customers[1][0])
     listed = svc.list_campaigns(rt, org.managers[0])
     assert listed["recipients"].tolist() == [12] and listed["sent"].tolist() == [12]
+    assert listed[["pending", "failed", "unknown", "holdout"]].values.tolist() == [[0, 0, 0, 0]]
     assert svc.list_campaigns(rt, org.managers[1]).empty
 
 
