@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import dcc, html
 from flask import Flask
 
 import callbacks
@@ -22,55 +20,43 @@ from callbacks._runtime import ACTOR_NAMESPACE, actor_data, bind_runtime, handle
 from dashboard.cache import DiskStore, RedisStore
 from dashboard.config import Settings, load_settings
 from dashboard.errors import ConfigurationError
+from dashboard.i18n import HTML_LANG, _, current_language
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.web import cookies, install
-from dashboard.web.context import current_language, current_user
+from dashboard.web.context import current_user
 from dashboard.web.failures import not_found
 from dashboard.web.jobs import owner_key
-from layouts import ids
+from layouts.shell import ShellUser, shell
 
 ROOT = Path(__file__).resolve().parent
+STYLESHEETS = ["/assets/vendor/bootstrap/bootstrap.min.css",
+               "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css"]
 log = logging.getLogger(__name__)
-NAV = {"en": {"cockpit": "Cockpit", "team": "Team", "audit": "Audit log",
-              "password": "Change password", "sign_out": "Sign out"},
-       "zh": {"cockpit": "驾驶舱", "team": "团队", "audit": "审计日志",
-              "password": "修改密码", "sign_out": "退出"}}
 
 
-def _user_menu(words: dict[str, str]) -> dbc.DropdownMenu | html.Span:
+class CockpitDash(dash.Dash):
+    """Dash with the page language on ``<html lang>`` and the product name in the user's
+    language as the first title (pages set their own on navigation)."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        kwargs["title"] = _("Customer cockpit")
+        index = super().interpolate_index(**kwargs)
+        return index.replace("<html>", f'<html lang="{HTML_LANG[current_language()]}">', 1)
+
+
+def _shell_user() -> ShellUser | None:
     user = current_user()
     if user is None:
-        return html.Span()
-    token = cookies.csrf_token_for(user.session_key)
-    sign_out = html.Form(
-        [dcc.Input(type="hidden", name="csrf_token", value=token),
-         html.Button(words["sign_out"], type="submit", className="dropdown-item")],
-        action="/logout", method="post")
-    return dbc.DropdownMenu(
-        [dbc.DropdownMenuItem(words["password"], href="/account/password", external_link=True),
-         dbc.DropdownMenuItem(divider=True), sign_out],
-        label=user.display_name or user.username, nav=True, align_end=True)
+        return None
+    return ShellUser(username=user.username, display_name=user.display_name, role=user.role,
+                     language=current_language(),
+                     csrf_token=cookies.csrf_token_for(user.session_key))
 
 
-def _shell() -> html.Div:
+def _shell() -> Any:
     """The frame around every page; built per request for the signed-in user."""
-    user = current_user()
-    words = NAV.get(current_language() if user else "en", NAV["en"])
-    links = [dbc.NavItem(dbc.NavLink(words["cockpit"], href="/"))]
-    if user is not None and user.role == "owner":
-        links += [dbc.NavItem(dbc.NavLink(words["team"], href="/team")),
-                  dbc.NavItem(dbc.NavLink(words["audit"], href="/audit"))]
-    return html.Div([
-        dcc.Location(id=ids.URL),
-        dbc.Navbar(dbc.Container([
-            dbc.NavbarBrand("Customer cockpit", href="/"),
-            dbc.Nav(links, navbar=True, className="me-auto"),
-            dbc.Nav([_user_menu(words)], navbar=True),
-        ], fluid=True), color="dark", dark=True),
-        dbc.Container(dbc.Alert(id=ids.SHELL_MESSAGE, is_open=False, dismissable=True,
-                                className="mt-3"), fluid=True),
-        html.Main(dash.page_container, id=ids.PAGE_CONTENT),
-    ])
+    pages = {str(page["path"]) for page in dash.page_registry.values()}
+    return shell(_shell_user(), dash.page_container, pages)
 
 
 def _background_manager(runtime: Runtime) -> Any:
@@ -108,12 +94,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     holder: dict[str, dash.Dash] = {}
     install(server, runtime, csp_hashes=lambda: _csp_hashes(holder["app"]),
             job_owners=_job_owner_store(runtime))
-    app = dash.Dash(
+    app = CockpitDash(
         __name__,
         server=server,
         use_pages=True,
         pages_folder=str(ROOT / "layouts"),
         assets_folder=str(ROOT / "assets"),
+        assets_path_ignore=["vendor"],
+        external_stylesheets=STYLESHEETS,
+        include_pages_meta=False,
         title="Customer cockpit",
         update_title=None,
         serve_locally=True,

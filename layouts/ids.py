@@ -6,9 +6,29 @@ from __future__ import annotations
 URL = "shell-url"
 PAGE_CONTENT = "shell-page-content"
 SHELL_MESSAGE = "shell-message-alert"
+LANGUAGE_NEXT = "shell-language-next-input"
+NAVBAR_TOGGLER = "shell-navbar-toggler"
+NAVBAR_COLLAPSE = "shell-navbar-collapse"
 
-# home (plain page until the cockpit overview replaces it)
-HOME_SUMMARY = "home-summary-div"
+# global filter bar (in the shell; kept in the address, see layouts/links.py)
+FILTER_BAR = "filter-bar-div"
+FILTER_AS_OF = "filter-as-of-input"
+FILTER_PERIOD = "filter-period-select"
+FILTER_TYPE = "filter-type-select"
+FILTER_REGION = "filter-region-select"
+FILTER_MANAGER = "filter-manager-select"
+
+# cockpit overview
+COCKPIT_QUERY = "cockpit-query-store"
+COCKPIT_HEADLINE = "cockpit-headline-div"
+COCKPIT_KPIS = "cockpit-kpis-div"
+COCKPIT_STATUS = "cockpit-status-div"
+COCKPIT_TIERS = "cockpit-tiers-div"
+COCKPIT_MATRIX = "cockpit-matrix-div"
+COCKPIT_MOVERS = "cockpit-movers-div"
+COCKPIT_BACKTEST = "cockpit-backtest-div"
+COCKPIT_EMPTY = "cockpit-empty-div"
+COCKPIT_PANELS = "cockpit-panels-div"
 
 # team (owner only: users and roles)
 TEAM_USERS_GRID = "team-users-grid"

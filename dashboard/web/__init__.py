@@ -12,10 +12,11 @@ from collections.abc import Callable
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import i18n
 from dashboard.runtime import Runtime
 from dashboard.secret_key import derive_key, resolve_secret_key
 from dashboard.web import failures, guard, views
-from dashboard.web.context import EXTENSION
+from dashboard.web.context import EXTENSION, current_language
 from dashboard.web.jobs import OwnerStore
 
 MAX_FORM_BYTES = 64 * 1024
@@ -52,5 +53,7 @@ def install(server: Flask, runtime: Runtime, *, csp_hashes: Callable[[], list[st
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies,
                                    x_host=proxies, x_port=proxies)
     guard.install(server)
+    i18n.set_language_resolver(current_language)
+    server.jinja_env.globals["_"] = i18n.gettext
     server.register_blueprint(views.bp)
     failures.install(server)

@@ -10,14 +10,20 @@ from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from dashboard.errors import CockpitError, user_message
+from dashboard.i18n import HTML_LANG, N_, _, use_language
 from dashboard.web.context import current_language, request_id
 from dashboard.web.guard import deny_json, wants_json
-from dashboard.web.text import TEXT
 
 log = logging.getLogger(__name__)
 _CODES = {400: "bad_request", 401: "signed_out", 403: "denied", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
           429: "rate_limited"}
+PAGES = {
+    "not_found": (N_("Page not found"), N_("There is nothing at this address.")),
+    "error": (N_("Something went wrong"),
+              N_("The cockpit could not complete this request. Please try again.")),
+    "denied": (N_("Not allowed"), N_("This request was refused.")),
+}
 
 
 def install(server: Flask) -> None:
@@ -33,13 +39,15 @@ def _language() -> str:
         return "en"
 
 
-def _page(status: int, heading_key: str, text_key: str, reference: str = "") -> Response:
+def _page(status: int, kind: str, reference: str = "") -> Response:
     lang = _language()
-    t = TEXT.get(lang, TEXT["en"])
-    html = render_template("message.html", lang=lang, t=t, languages=None, lang_links={},
-                           bootstrap_css="/assets/vendor/bootstrap/bootstrap.min.css",
-                           title=t[heading_key], heading=t[heading_key], text=t[text_key],
-                           reference=reference)
+    heading, text = PAGES[kind]
+    with use_language(lang):
+        html = render_template("message.html", lang=lang, html_lang=HTML_LANG.get(lang, "en"),
+                               languages=None, lang_links={},
+                               bootstrap_css="/assets/vendor/bootstrap/bootstrap.min.css",
+                               title=_(heading), heading=_(heading), text=_(text),
+                               reference=reference)
     return Response(html, status=status, mimetype="text/html")
 
 
@@ -47,7 +55,7 @@ def not_found(_exc: BaseException | None = None) -> Response:
     """The 404 answer (JSON for the Dash endpoints, the friendly page otherwise)."""
     if wants_json():
         return deny_json(404, "not_found", "Not found.")
-    return _page(404, "not_found_title", "not_found_text")
+    return _page(404, "not_found")
 
 
 def _http_error(exc: HTTPException) -> Response:
@@ -57,18 +65,17 @@ def _http_error(exc: HTTPException) -> Response:
     if wants_json():
         return deny_json(status, _CODES.get(status, "error"), exc.name)
     if status == 404:
-        return _page(404, "not_found_title", "not_found_text")
+        return _page(404, "not_found")
     if status in (401, 403):
-        return _page(status, "denied_title", "denied_text")
-    return _page(status, "error_title", "error_text", request_id())
+        return _page(status, "denied")
+    return _page(status, "error", request_id())
 
 
 def _product_error(exc: CockpitError) -> Response:
     if wants_json():
         return deny_json(exc.http_status, exc.code, user_message(exc, _language()))
-    return _page(exc.http_status, "denied_title" if exc.http_status in (401, 403)
-                 else "error_title", "denied_text" if exc.http_status in (401, 403)
-                 else "error_text", request_id())
+    denied = exc.http_status in (401, 403)
+    return _page(exc.http_status, "denied" if denied else "error", request_id())
 
 
 def _unexpected(exc: BaseException) -> Response:
@@ -77,4 +84,4 @@ def _unexpected(exc: BaseException) -> Response:
               exc_info=exc)
     if wants_json():
         return deny_json(500, "error", f"Something went wrong (reference {reference}).")
-    return _page(500, "error_title", "error_text", reference)
+    return _page(500, "error", reference)

@@ -10,16 +10,18 @@ from flask import Blueprint, Response, g, jsonify, redirect, render_template, re
 
 from dashboard import auth
 from dashboard.errors import AuthenticationFailed, CockpitError, RateLimited, user_message
+from dashboard.i18n import HTML_LANG, LANGUAGES, N_, _, pick_language, use_language
 from dashboard.services import users as user_service
 from dashboard.services.health import check_database
 from dashboard.web import cookies
 from dashboard.web.context import current_actor, current_runtime
-from dashboard.web.text import LANGUAGES, TEXT, pick_language
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, template_folder="templates")
 BOOTSTRAP_CSS = "/assets/vendor/bootstrap/bootstrap.min.css"
-_NOTICES = ("signed_out", "password_changed")
+_NOTICES = {"signed_out": N_("You have signed out."),
+            "password_changed": N_("Password changed. Please sign in again.")}
+FORM_EXPIRED = N_("The form expired. Please try again.")
 _BLOCKED_NEXT = ("/login", "/logout", "/_dash-", "/_reload-hash")
 
 
@@ -39,10 +41,14 @@ def safe_next(value: str | None) -> str:
 
 
 def _language() -> str:
+    """The page's language (also the one ``_`` translates into for the rest of the request,
+    unless the signed-in user has chosen one)."""
     accept = request.accept_languages.best_match(list(LANGUAGES))
     default = str(current_runtime().settings.default_language or "en")
-    return pick_language(request.args.get("lang"), request.cookies.get(cookies.LANGUAGE_COOKIE),
+    lang = pick_language(request.args.get("lang"), request.cookies.get(cookies.LANGUAGE_COOKIE),
                          accept, default)
+    g.language = lang
+    return lang
 
 
 def _page(template: str, status: int = 200, **context: object) -> Response:
@@ -50,8 +56,10 @@ def _page(template: str, status: int = 200, **context: object) -> Response:
     g.language = lang
     query = {k: v for k, v in request.args.items() if k != "lang"}
     links = {code: request.path + "?" + urlencode({**query, "lang": code}) for code in LANGUAGES}
-    html = render_template(template, lang=lang, t=TEXT[lang], languages=LANGUAGES,
-                           lang_links=links, bootstrap_css=BOOTSTRAP_CSS, **context)
+    with use_language(lang):
+        html = render_template(template, lang=lang, html_lang=HTML_LANG[lang],
+                               languages=LANGUAGES, lang_links=links,
+                               bootstrap_css=BOOTSTRAP_CSS, **context)
     response = Response(html, status=status, mimetype="text/html")
     if request.args.get("lang") in LANGUAGES:
         cookies.set_language_cookie(response, request, request.args["lang"])
@@ -63,7 +71,7 @@ def _login_form(status: int = 200, *, error: str = "", notice: str = "", usernam
     token = secrets.token_urlsafe(32)
     lang = _language()
     g.language = lang
-    response = _page("login.html", status, title=TEXT[lang]["sign_in"], error=error,
+    response = _page("login.html", status, title=_("Sign in"), error=error,
                      notice=notice, username=username, next=next_url, csrf_token=token,
                      action="/login")
     cookies.set_login_cookie(response, request, cookies.new_login_form_token(token))
@@ -74,7 +82,8 @@ def _login_form(status: int = 200, *, error: str = "", notice: str = "", usernam
 def login() -> Response:
     next_url = safe_next(request.args.get("next"))
     notice_key = request.args.get("notice", "")
-    notice = TEXT[_language()][notice_key] if notice_key in _NOTICES else ""
+    _language()
+    notice = _(_NOTICES[notice_key]) if notice_key in _NOTICES else ""
     return _login_form(notice=notice, next_url=next_url)
 
 
@@ -85,7 +94,7 @@ def login_post() -> Response:
     next_url = safe_next(request.form.get("next"))
     if not cookies.login_form_token_ok(request.cookies.get(cookies.LOGIN_COOKIE),
                                        request.form.get("csrf_token")):
-        return _login_form(400, error=TEXT[lang]["form_expired"], username=username,
+        return _login_form(400, error=_(FORM_EXPIRED), username=username,
                            next_url=next_url)
     try:
         signed = auth.sign_in(current_runtime(), username, request.form.get("password", ""),
@@ -111,7 +120,8 @@ def logout_confirm() -> Response:
     user = auth.resolve_session(current_runtime(), token)
     if user is None:
         return redirect("/login", code=302)
-    return _page("logout.html", title=TEXT[_language()]["sign_out"], action="/logout",
+    _language()
+    return _page("logout.html", title=_("Sign out"), action="/logout",
                  csrf_token=cookies.csrf_token_for(user.session_key))
 
 
@@ -136,15 +146,16 @@ def password() -> Response:
     lang = user.language or _language()
     g.language = lang
     token = cookies.csrf_token_for(user.session_key)
-    context = {"title": TEXT[lang]["password_title"], "action": "/account/password",
+    context = {"title": _("Change password"), "action": "/account/password",
                "csrf_token": token, "username": user.username}
     if request.method == "GET":
         return _page("password.html", **context)
     if not secrets.compare_digest(request.form.get("csrf_token", ""), token):
-        return _page("password.html", 400, error=TEXT[lang]["form_expired"], **context)
+        return _page("password.html", 400, error=_(FORM_EXPIRED), **context)
     new = request.form.get("new", "")
     if new != request.form.get("repeat", ""):
-        return _page("password.html", 400, error=TEXT[lang]["passwords_differ"], **context)
+        return _page("password.html", 400, error=_("The two new passwords differ."),
+                     **context)
     try:
         user_service.change_own_password(current_runtime(), current_actor(),
                                          request.form.get("current", ""), new)
@@ -153,6 +164,34 @@ def password() -> Response:
     response = redirect("/login?notice=password_changed", code=303)
     cookies.clear_session_cookies(response, request)
     return response
+
+
+@bp.post("/account/language")
+def language() -> Response:
+    """The navbar's language switch: store the signed-in user's choice, then show the page
+    they were on again (``next``, else the referring page of this site, else the cockpit)."""
+    user = g.user
+    chosen = request.form.get("language", "")
+    back = safe_next(request.form.get("next") or _referrer_path())
+    if not secrets.compare_digest(request.form.get("csrf_token", ""),
+                                  cookies.csrf_token_for(user.session_key)):
+        g.language = user.language or _language()
+        return _page("message.html", 400, title=_("Something went wrong"),
+                     heading=_("Something went wrong"), text=_(FORM_EXPIRED), reference="")
+    if chosen in LANGUAGES:
+        user_service.update_profile(current_runtime(), current_actor(), {"language": chosen})
+    response = redirect(back, code=303)
+    if chosen in LANGUAGES:
+        cookies.set_language_cookie(response, request, chosen)
+    return response
+
+
+def _referrer_path() -> str:
+    """The path and query of the ``Referer`` when it is a page of this site."""
+    parts = urlsplit(request.referrer or "")
+    if not parts.netloc or parts.netloc.lower() != request.host.lower():
+        return "/"
+    return parts.path + ("?" + parts.query if parts.query else "")
 
 
 @bp.get("/healthz")

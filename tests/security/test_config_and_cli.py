@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from dashboard.cli import main
 from tests.security.fixtures import Browser
 
-HOME = "home-summary-div.children"
+HOME = "shell-language-next-input.value"  # a callback every signed-in user may call
 
 
 def test_idle_and_old_sessions_end(cockpit, world, clock, signed_in) -> None:  # noqa: ANN001

@@ -1,0 +1,106 @@
+"""The frame around every page: navbar (pages, language switch, user menu), the global filter
+bar, the message bar and the page itself.
+
+``app.py`` builds it per request for the signed-in user (:class:`ShellUser`, plain values:
+the shell never looks anything up). A navbar entry appears only when its page is registered
+and the user's role may open it, so pages added later show up by themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import LANGUAGES, N_, SHORT_NAMES, _
+from layouts import ids
+from layouts.components.filter_bar import filter_bar
+from layouts.labels import role_name
+
+LOGO = "/assets/logo.svg"
+NAV_ITEMS = (
+    ("/", N_("Cockpit"), None),
+    ("/customers", N_("Customers"), None),
+    ("/campaigns", N_("Campaigns"), None),
+    ("/team", N_("Team"), "owner"),
+    ("/audit", N_("Audit log"), "owner"),
+)
+
+
+@dataclass(frozen=True)
+class ShellUser:
+    username: str
+    display_name: str
+    role: str
+    language: str
+    csrf_token: str  # the session's anti-forgery token, for the plain forms of the navbar
+
+
+def _nav(user: ShellUser | None, pages: Collection[str]) -> dbc.Nav:
+    items = [dbc.NavItem(dbc.NavLink(_(label), href=path, active="exact"))
+             for path, label, role in NAV_ITEMS
+             if path in pages and user is not None and (role is None or user.role == role)]
+    return dbc.Nav(items, navbar=True, className="me-auto")
+
+
+def language_switch(user: ShellUser) -> html.Form:
+    """``EN | 中文``: a plain form that stores the choice and shows the page again."""
+    buttons: list[Any] = []
+    for code in LANGUAGES:
+        if buttons:
+            buttons.append(html.Span("|", className="sep", **{"aria-hidden": "true"}))
+        buttons.append(html.Button(
+            SHORT_NAMES[code], type="submit", name="language", value=code, lang=code,
+            title=LANGUAGES[code], **{"aria-pressed": "true" if code == user.language
+                                      else "false"}))
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=user.csrf_token),
+        dcc.Input(type="hidden", name="next", value="/", id=ids.LANGUAGE_NEXT),
+        *buttons,
+    ], action="/account/language", method="post", className="language-switch",
+        **{"aria-label": _("Language")})
+
+
+def user_menu(user: ShellUser) -> dbc.DropdownMenu:
+    sign_out = html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=user.csrf_token),
+         html.Button(_("Sign out"), type="submit", className="dropdown-item")],
+        action="/logout", method="post")
+    return dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(f"{user.username} · {role_name(user.role)}", header=True),
+         dbc.DropdownMenuItem(_("Change password"), href="/account/password",
+                              external_link=True),
+         dbc.DropdownMenuItem(divider=True), sign_out],
+        label=user.display_name or user.username, nav=True, align_end=True)
+
+
+def navbar(user: ShellUser | None, pages: Collection[str]) -> dbc.Navbar:
+    # Without a user (only while Dash checks the layout) the switch's return field stays, so
+    # that every callback's component exists in the layout.
+    right: list[Any] = [html.Div(dcc.Input(type="hidden", id=ids.LANGUAGE_NEXT), hidden=True)]
+    if user is not None:
+        right = [language_switch(user), dbc.Nav([user_menu(user)], navbar=True)]
+    brand = dbc.NavbarBrand([html.Img(src=LOGO, alt=""), _("Customer cockpit")], href="/",
+                            className="cockpit-brand")
+    return dbc.Navbar(dbc.Container([
+        brand, dbc.NavbarToggler(id=ids.NAVBAR_TOGGLER, n_clicks=0),
+        dbc.Collapse([_nav(user, pages), *right], id=ids.NAVBAR_COLLAPSE, navbar=True,
+                     is_open=False),
+    ], fluid=True), color="dark", dark=True, expand="lg")
+
+
+def shell(user: ShellUser | None, page: Any, pages: Collection[str]) -> html.Div:
+    """The whole frame; ``page`` is Dash's page container, ``pages`` the registered paths."""
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        html.Header([navbar(user, pages), filter_bar()]),
+        dbc.Container(dbc.Alert(id=ids.SHELL_MESSAGE, is_open=False, dismissable=True,
+                                className="mt-3 mb-0"), fluid=True),
+        html.Main(page, id=ids.PAGE_CONTENT),
+    ])
+
+
+__all__ = ["NAV_ITEMS", "ShellUser", "language_switch", "navbar", "shell", "user_menu"]
