@@ -1,0 +1,120 @@
+"""The cockpit overview: everything the page shows, in one call.
+
+``get_overview(runtime, actor, query)`` resolves the filters for the actor (the filter
+service), narrows the cached customer table to the actor's scope and the filters
+(``figures.scoped_table``) and reduces it with ``analytics.overview.cockpit_overview``; no
+figure is computed twice and nothing here touches orders. Cash and guest sales are added to
+revenue only in the owner's unfiltered view (they belong to no customer, type, region or
+account manager).
+
+The backtest card ("of the N customers flagged churning 90 days ago, M % have not ordered
+since") comes from ``figures.get_backtest`` and is about the whole customer base: an owner
+sees the count, everyone else only the percentages (model quality, not customer data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard.analytics.overview import Overview, cockpit_overview
+from dashboard.analytics.periods import Period, period_bounds
+from dashboard.analytics.selection import MOVERS, Selector, count, entry_counts, move_counts
+from dashboard.runtime import Runtime
+from dashboard.scope import Actor
+from dashboard.services import figures
+from dashboard.services import filters as filter_service
+from dashboard.services.figures import Filters
+
+log = logging.getLogger(__name__)
+TOP_MOVERS = 10
+MIN_BACKTEST_FLAGGED = 10  # fewer flagged customers than this: "too little history"
+
+
+@dataclass(frozen=True)
+class BacktestCard:
+    """The "How right were we?" card. ``state``: ``ok``, ``too_little`` (not enough
+    history or flagged customers to say) or ``unavailable`` (it could not be computed)."""
+
+    state: str
+    horizon_days: int
+    scored_as_of: dt.date
+    flagged: int | None = None  # shown to owners only
+    stopped_pct: float | None = None
+    recency_pct: float | None = None
+    minimum: int = MIN_BACKTEST_FLAGGED
+
+
+@dataclass(frozen=True)
+class CockpitView:
+    filters: Filters
+    today: dt.date
+    default_period: str
+    period: Period
+    scope: str  # the actor's scope kind: all, team, rep or none
+    rep_name: str | None  # the account manager filtered by, if any
+    customers: int
+    currency: str
+    cash_sales_included: bool
+    overview: Overview | None  # None when no customer matches
+    moves: pd.Series  # customers per tier movement (up, down, same, new)
+    entries: pd.Series  # customers without a previous tier, per current tier
+    mover_counts: dict[str, int]  # all surges and drops per list (the tables show the top)
+    backtest: BacktestCard
+
+    @property
+    def is_empty(self) -> bool:
+        return self.customers == 0
+
+
+def _unfiltered(filters: Filters) -> bool:
+    return not (filters.customer_type or filters.region or filters.rep_id is not None)
+
+
+def backtest_card(runtime: Runtime, actor: Actor, as_of: dt.date) -> BacktestCard:
+    horizon = int(figures.figure_settings(runtime).horizon_days)
+    scored = as_of - dt.timedelta(days=horizon)
+    try:
+        result = figures.get_backtest(runtime, as_of, horizon)
+    except Exception:  # a secondary card must not take the cockpit down with it
+        log.exception("backtest as of %s failed", as_of)
+        return BacktestCard("unavailable", horizon, scored)
+    flagged = int(result.churning.flagged)
+    if flagged < MIN_BACKTEST_FLAGGED or result.churning_stopped_pct is None:
+        return BacktestCard("too_little", horizon, scored,
+                            flagged=flagged if actor.scope_kind == "all" else None)
+    return BacktestCard("ok", horizon, scored,
+                        flagged=flagged if actor.scope_kind == "all" else None,
+                        stopped_pct=result.churning_stopped_pct,
+                        recency_pct=result.recency_stopped_pct)
+
+
+def get_overview(runtime: Runtime, actor: Actor, query: Any) -> CockpitView:
+    """The overview for ``actor`` under the filters ``query`` asks for (anything with the
+    filter fields: the address's ``FilterQuery`` or a resolved ``Filters``)."""
+    choices = filter_service.get_filter_choices(runtime, actor)
+    filters = filter_service.resolve_filters(runtime, actor, query, choices)
+    table = figures.scoped_table(runtime, actor, filters)
+    period = period_bounds(filters.as_of, filters.period)
+    cash = actor.scope_kind == "all" and _unfiltered(filters)
+    overview = None
+    if len(table):
+        anonymous = figures.anonymous_days(runtime) if cash else None
+        overview = cockpit_overview(table, anonymous, period, top=TOP_MOVERS)
+    return CockpitView(
+        filters=filters, today=choices.today, default_period=choices.default_period,
+        period=period, scope=actor.scope_kind,
+        rep_name=dict(choices.reps).get(filters.rep_id) if filters.rep_id else None,
+        customers=len(table),
+        currency=str(runtime.settings.currency or "CNY"), cash_sales_included=cash,
+        overview=overview, moves=move_counts(table), entries=entry_counts(table),
+        mover_counts={m: count(table, Selector(mover=m)) for m in MOVERS},
+        backtest=backtest_card(runtime, actor, filters.as_of),
+    )
+
+
+__all__ = ["BacktestCard", "CockpitView", "backtest_card", "get_overview"]

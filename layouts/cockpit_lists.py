@@ -1,0 +1,140 @@
+"""The cockpit's surges and drops tables, the backtest card and the empty state, built from
+the cockpit service's ``CockpitView``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.analytics.movers import MOVER_DAYS
+from dashboard.analytics.selection import Selector
+from dashboard.i18n import (
+    _,
+    currency_symbol,
+    format_date,
+    format_number,
+    format_percent,
+    ngettext,
+)
+from layouts.cockpit_panels import list_url
+from layouts.components.cards import panel
+from layouts.components.states import empty_state, error_alert
+from layouts.figures import BAD, GOOD
+from layouts.links import FilterQuery, cockpit_url
+
+
+def _amount(value: float, signed: bool = False) -> str:
+    """A table cell: whole money or orders with thousands separators (the currency is in
+    the column heading)."""
+    text = format_number(abs(value) if signed else value)
+    if signed:
+        return ("+" if value > 0 else "−" if value < 0 else "") + text
+    return text
+
+
+def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
+    out = []
+    for record in rows.to_dict("records"):
+        change = float(record[f"{metric}_change"])
+        growth = record[f"{metric}_growth_pct"]
+        growth_text = _("from nothing") if growth is None or (isinstance(growth, float) and
+                                                              math.isnan(growth)) \
+            else format_percent(growth, signed=True)
+        name = record["customer_name"] or record["customer_code"]
+        out.append(html.Tr([
+            html.Td([name, html.Br(), html.Small(record["customer_code"])], className="name",
+                    title=f"{name} ({record['customer_code']})"),
+            html.Td(_amount(record[f"{metric}_prev_30d"]), className="num"),
+            html.Td(_amount(record[f"{metric}_30d"]), className="num"),
+            html.Td(_amount(change, signed=True), className="num fw-semibold",
+                    style={"color": GOOD if change > 0 else BAD}, title=growth_text),
+        ]))
+    return out
+
+
+def _mover_table(view: Any, metric: str, kind: str) -> html.Div:
+    rows = view.overview.movers[(metric, kind)]
+    total = int(view.mover_counts[f"{metric}_{kind}"])
+    title = _("Surges") if kind == "surge" else _("Drops")
+    unit = f" ({currency_symbol(view.currency)})" if metric == "revenue" else ""
+    head = html.Thead(html.Tr([html.Th(_("Customer"), style={"width": "34%"}),
+                               html.Th(_("Before") + unit, className="num"),
+                               html.Th(_("After") + unit, className="num"),
+                               html.Th(_("Change"), className="num")]))
+    if rows.empty:
+        body: Any = html.P(_("None in the last {days} days.", days=MOVER_DAYS),
+                           className="text-muted small")
+    else:
+        body = html.Table([head, html.Tbody(_mover_rows(view, metric, rows))],
+                          className="table table-sm mover-table")
+    see_all = dcc.Link(ngettext("See all {n}", "See all {n}", total),
+                       href=list_url(view, Selector(mover=f"{metric}_{kind}")),
+                       className="small") if total else None
+    return html.Div([html.Div([html.Span(title, className="mover-title"), " ", see_all],
+                              className="d-flex justify-content-between align-items-baseline"),
+                     body])
+
+
+def movers_panel(view: Any) -> html.Section:
+    tabs = dbc.Tabs([
+        dbc.Tab(dbc.Row([dbc.Col(_mover_table(view, metric, "surge"), md=6),
+                         dbc.Col(_mover_table(view, metric, "drop"), md=6)],
+                        className="g-3 pt-2"),
+                label=_("Revenue") if metric == "revenue" else _("Orders"),
+                tab_id=f"movers-{metric}")
+        for metric in ("revenue", "orders")
+    ], active_tab="movers-revenue")
+    note = _("last {days} days against the {days} days before", days=MOVER_DAYS)
+    return panel(_("Surges and drops"), tabs, note=note)
+
+
+def backtest_panel(view: Any) -> html.Section:
+    card = view.backtest
+    when = format_date(card.scored_as_of)
+    heading = _("How right were we?")
+    if card.state == "unavailable":
+        return panel(heading, error_alert(_("This check could not be computed just now.")))
+    if card.state == "too_little":
+        text = _("Not enough history yet to say: fewer than {minimum} customers were flagged "
+                 "churning {days} days ago ({date}).", minimum=card.minimum,
+                 days=card.horizon_days, date=when)
+        return panel(heading, html.P(text, className="backtest-text text-muted mb-0"))
+    if card.flagged is not None:
+        first = ngettext("Of the {n} customer flagged churning {days} days ago ({date}), "
+                         "{pct} has not ordered since.",
+                         "Of the {n} customers flagged churning {days} days ago ({date}), "
+                         "{pct} have not ordered since.", card.flagged,
+                         days=card.horizon_days, date=when,
+                         pct=format_percent(card.stopped_pct))
+    else:
+        first = _("Of all the customers flagged churning {days} days ago ({date}), {pct} "
+                  "have not ordered since.", days=card.horizon_days, date=when,
+                  pct=format_percent(card.stopped_pct))
+    second = _("Plain recency (the same number of customers with the longest time since "
+               "their last order) would have caught {pct}.",
+               pct=format_percent(card.recency_pct)) if card.recency_pct is not None else ""
+    return panel(heading, [
+        html.Div(format_percent(card.stopped_pct), className="backtest-figure"),
+        html.P(first, className="backtest-text mb-1"),
+        html.P(second, className="backtest-text text-muted mb-0") if second else None,
+    ], note=_("churn flags checked against what happened"))
+
+
+def empty_panel(view: Any) -> html.Div:
+    if view.scope == "none":
+        return empty_state(_("No customers are assigned to you yet"),
+                           _("Ask an owner to assign you to a team or an account manager."))
+    everyone = FilterQuery(as_of=view.filters.as_of, period=view.filters.period)
+    clear = dcc.Link(_("Show every customer"), href=cockpit_url(
+        everyone, today=view.today, default_period=view.default_period),
+        className="btn btn-primary")
+    return empty_state(_("No customers match these filters"),
+                       _("Try another type, region or account manager."), clear,
+                       icon="bi-funnel")
+
+
+__all__ = ["backtest_panel", "empty_panel", "movers_panel"]
