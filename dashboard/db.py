@@ -10,6 +10,7 @@ and the CLI).
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,12 +67,25 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{_WRITE_OPTION: True})
 
 
+_FACTORIES: weakref.WeakKeyDictionary[Engine, dict[bool, sessionmaker[Session]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _factory(engine: Engine, write: bool) -> sessionmaker[Session]:
+    """One session factory per engine and mode (building one costs about a millisecond)."""
+    per_engine = _FACTORIES.setdefault(engine, {})
+    factory = per_engine.get(write)
+    if factory is None:
+        factory = sessionmaker(bind=writer(engine) if write else engine, expire_on_commit=False)
+        per_engine[write] = factory
+    return factory
+
+
 @contextmanager
 def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""
-    bind = writer(engine) if write else engine
-    factory = sessionmaker(bind=bind, expire_on_commit=False)
-    session = factory()
+    session = _factory(engine, write)()
     try:
         yield session
         session.commit()

@@ -406,7 +406,9 @@ class Outbox(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     queued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    redeemed_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    redeemed_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="SET NULL")
+    )
     redeemed_at: Mapped[dt.date | None] = mapped_column(Date)
 
 

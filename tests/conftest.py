@@ -2,8 +2,10 @@
 
 Database tests take the ``engine`` (or ``runtime``) fixture and run once on SQLite and, when
 ``COCKPIT_TEST_DATABASE_URL`` points at a PostgreSQL server, once more on PostgreSQL. Each test
-gets a fresh, migrated database: a copy of a template SQLite file, or a PostgreSQL database
-created from a migrated template database (dropped at the end of the run).
+gets an empty, migrated database: a copy of a template SQLite file, or on PostgreSQL the test
+process's own database emptied (every table truncated, a new instance id), which is much
+faster than creating and dropping a database per test. ``fresh_database_url`` gives a brand-new
+PostgreSQL database for the few tests that change the schema itself.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class _Templates:
         self.tmp = tmp
         self._sqlite: Path | None = None
         self._pg: str | None = None
+        self._pg_worker: str | None = None
         self.pg_databases: list[str] = []
 
     def sqlite_copy(self, dest: Path) -> str:
@@ -57,6 +60,17 @@ class _Templates:
             engine.dispose()
         shutil.copy(self._sqlite, dest)
         return f"sqlite:///{dest}"
+
+    def pg_reused(self) -> str:
+        """This process's PostgreSQL database, emptied for the next test."""
+        if self._pg_worker is None:
+            self._pg_worker = self.pg_copy()
+            return self._pg_worker
+        try:
+            _empty_pg(self._pg_worker)
+        except Exception:  # noqa: BLE001 - a test left it unusable: start from a new one
+            self._pg_worker = self.pg_copy()
+        return self._pg_worker
 
     def pg_copy(self) -> str:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -87,6 +101,28 @@ class _Templates:
         admin.dispose()
 
 
+def _empty_pg(url: str) -> None:
+    """Truncate every table (triggers off, so the append-only audit log too), restart the
+    ids, and give the database a new instance id so no snapshot or cache mistakes it for the
+    previous test's data."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            tables = conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'")).scalars().all()
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text("SET session_replication_role = replica"))
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.execute(text("SET session_replication_role = origin"))
+            conn.execute(text("INSERT INTO data_state (id, version, changed_at, instance_id) "
+                              "VALUES (1, 0, now(), :iid)"), {"iid": uuid.uuid4().hex})
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
     templates = _Templates(tmp_path_factory.mktemp("db-templates"))
@@ -98,6 +134,15 @@ def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Template
 def database_url(request: pytest.FixtureRequest, db_templates: _Templates,
                  tmp_path: Path) -> str:
     """URL of a fresh, migrated database on each backend."""
+    if request.param == "sqlite":
+        return db_templates.sqlite_copy(tmp_path / "cockpit.sqlite3")
+    return db_templates.pg_reused()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(request: pytest.FixtureRequest, db_templates: _Templates,
+                       tmp_path: Path) -> str:
+    """A brand-new migrated database (for tests that change the schema)."""
     if request.param == "sqlite":
         return db_templates.sqlite_copy(tmp_path / "cockpit.sqlite3")
     return db_templates.pg_copy()

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.db import bump_data_version, data_version, session_scope
+from dashboard.db import bump_data_version, data_version, make_engine, session_scope
 from dashboard.migrate import downgrade, head_revision, is_up_to_date, upgrade
 from dashboard.models import AuditLog, Base, Customer, Order, Outbox, Product
 
@@ -22,13 +22,15 @@ def test_migrations_match_models(engine) -> None:
     assert is_up_to_date(engine)
 
 
-def test_downgrade_and_upgrade_again(engine) -> None:
+def test_downgrade_and_upgrade_again(fresh_database_url) -> None:
+    engine = make_engine(fresh_database_url)
     downgrade(engine, "base")
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() is None
     upgrade(engine)
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    engine.dispose()
 
 
 def test_natural_keys_are_unique(engine) -> None:

@@ -554,7 +554,10 @@ def upgrade() -> None:
             ["customer_id"], ["customers.id"], name=op.f("fk_outbox_customer_id_customers")
         ),
         sa.ForeignKeyConstraint(
-            ["redeemed_order_id"], ["orders.id"], name=op.f("fk_outbox_redeemed_order_id_orders")
+            ["redeemed_order_id"],
+            ["orders.id"],
+            name=op.f("fk_outbox_redeemed_order_id_orders"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("campaign_id", "customer_id", "channel", name="uq_outbox_recipient"),
