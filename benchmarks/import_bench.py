@@ -41,7 +41,7 @@ def generate(lines: int, orders: int, customers: int, products: int,
     """Order lines, vectorised: customers with skewed activity, 1..n distinct products per
     order, prices from a product price list."""
     rng = np.random.default_rng(seed)
-    sizes = 1 + rng.poisson(max(lines / orders - 1, 0), orders)
+    sizes = 1 + rng.poisson(max(lines / orders - 1, 0), orders + orders // 5 + 10)
     sizes = np.minimum(sizes, products)
     ends = np.cumsum(sizes)
     n_orders = int(np.searchsorted(ends, lines, side="left")) + 1

@@ -12,7 +12,8 @@ file overwrites with every non-blank value it has; order rows only fill in what 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import (
@@ -101,6 +102,21 @@ def drop_stages(session: Session, tables: Iterable[Table]) -> None:
     bind = session.connection()
     for table in tables:
         table.drop(bind, checkfirst=True)
+
+
+@contextmanager
+def bulk_tuning(session: Session) -> Iterator[None]:
+    """SQLite: a 256 MB page cache on this connection while an import writes (B-tree inserts
+    into large indexes thrash SQLite's 2 MB default), back to the default afterwards."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA cache_size=-2000")
 
 
 def dialect_insert(session: Session, table):  # noqa: ANN001, ANN201

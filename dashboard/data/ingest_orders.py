@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from dashboard.data.bulk import bulk_insert
+from dashboard.data.bulk import bulk_insert, deferred_indexes
 from dashboard.data.ingest import (
     STG_LINES,
     STG_ORDERS,
@@ -76,9 +76,9 @@ def write_orders(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
         return OrderWrite()
     stage(session, STG_ORDERS, orders)
     _resolve_orders(session)
-    existing = set(session.execute(select(STG_ORDERS.c.order_no)
-                                   .where(STG_ORDERS.c.existing_id.is_not(None))).scalars())
-    old = lines["order_no"].isin(existing).to_numpy() if existing else None
+    existing = session.execute(select(STG_ORDERS.c.order_no)
+                               .where(STG_ORDERS.c.existing_id.is_not(None))).scalars().all()
+    old = (pd.Index(existing).get_indexer(lines["order_no"]) >= 0) if existing else None
     result = OrderWrite()
     if old is not None:
         stage(session, STG_LINES, lines.loc[old])
@@ -112,8 +112,14 @@ def _insert_new_lines(session: Session, lines: pd.DataFrame, ids: pd.Series) -> 
                                                                dtype="Int64")
     frame = lines.assign(order_id=order_id, product_id=product_id.to_numpy(),
                          line_key=lines["line_key"].fillna(""))
-    return bulk_insert(session, OrderLine, frame[["order_id", "line_key", "product_id",
-                                                  *_LINE_FIELDS[1:]]])
+    frame = frame[["order_id", "line_key", "product_id", *_LINE_FIELDS[1:]]]
+    stored = session.execute(select(func.max(OrderLine.id))).scalar() or 0
+    if len(frame) < stored:
+        return bulk_insert(session, OrderLine, frame)
+    # more new lines than stored ones (a first import): build the secondary indexes once at
+    # the end instead of maintaining them row by row
+    with deferred_indexes(session, [OrderLine]):
+        return bulk_insert(session, OrderLine, frame)
 
 
 def _line_differs(stored, staged, product_id):  # noqa: ANN001, ANN202

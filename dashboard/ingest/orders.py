@@ -167,7 +167,7 @@ def build_order_tables(checked: Checked) -> OrderTables:
     orders = orders.reset_index().assign(
         amount=lambda o: o["amount"].round(2),
         customer_code=lambda o: o["customer_code"].replace("", np.nan),
-        replace_lines=lambda o: ~o["order_no"].isin(broken),
+        replace_lines=lambda o: pd.Index(list(broken)).get_indexer(o["order_no"]) < 0,
     )
     lines = good[["order_no", "line_key", "sku", "quantity", "unit_price"]].assign(
         unit_cost=good["unit_cost"] if "unit_cost" in good else np.nan,

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from dashboard.ingest.errors import ImportValidationError
 from dashboard.ingest.fields import normalise_header
@@ -23,6 +25,8 @@ from dashboard.ingest.sniff import decode_text, detect_format
 
 DELIMITERS = (",", ";", "\t", "|")
 _LEADING_BLANK = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))*")
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n|\r[ \t]*\r")
 
 
 @dataclass
@@ -101,36 +105,66 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> RawTable:
     lead = _LEADING_BLANK.match(text)
     lead_lines = len(text[: lead.end()].splitlines()) if lead else 0
     body = text[lead.end():] if lead else text
-    if not body.strip():
+    stripped = body.rstrip(" \t\r\n")
+    if not stripped:
         raise ImportValidationError("The file is empty.", code="empty")
-    first_line = body.splitlines()[0] if body else ""
+    trailing_blank = max(len(body[len(stripped):].splitlines()) - 1, 0)
+    body = stripped + "\n"
+    first_line = _FIRST_LINE.match(body).group()
     delimiter = sniff_delimiter(first_line)
     try:
         header = next(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise ImportValidationError(f"The header row cannot be read: {exc}.") from None
     first_row = lead_lines + 2
-    try:
-        frame = _pandas_csv(body, delimiter, len(header))
-        return finish("csv", header, frame, first_row, encoding=used, delimiter=delimiter)
-    except _Ragged:
-        frame, overflow = _python_csv(body, delimiter, len(header), first_row)
-        return finish("csv", header, frame, first_row, encoding=used, overflow=overflow,
-                      delimiter=delimiter)
+    encoded = body.encode("utf-8")
+    overflow = None
+    frame = _arrow_csv(body, encoded, first_line, delimiter, len(header))
+    if frame is None:
+        try:
+            frame = _pandas_csv(encoded, delimiter, len(header))
+        except _Ragged:
+            frame, overflow = _python_csv(body, delimiter, len(header), first_row)
+    table = finish("csv", header, frame, first_row, encoding=used, overflow=overflow,
+                   delimiter=delimiter)
+    table.blank_lines += trailing_blank
+    return table
 
 
 class _Ragged(Exception):
     """Some row has more values than the header: read again, row by row."""
 
 
-def _pandas_csv(body: str, delimiter: str, width: int) -> pd.DataFrame:
+def _arrow_csv(body: str, encoded: bytes, first_line: str, delimiter: str,
+               width: int) -> pd.DataFrame | None:
+    """The fast path (Arrow's CSV reader) for files without blank lines or ragged rows,
+    whose rows are then numbered one after the other; None sends the file the careful way."""
+    if first_line.count('"') % 2 or body.count('"') % 2 or _BLANK_LINE.search(body):
+        return None  # a quoted header cell over lines, an unclosed quote, or blank lines
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(encoded),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                              ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return table.to_pandas() if table.num_columns == width else None
+
+
+def _pandas_csv(encoded: bytes, delimiter: str, width: int) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             frame = pd.read_csv(
-                io.StringIO(body), sep=delimiter, header=0, dtype=object, na_filter=False,
+                io.BytesIO(encoded), sep=delimiter, header=0, dtype=object, na_filter=False,
                 skip_blank_lines=False, index_col=False, engine="c", quotechar='"',
-                doublequote=True,
+                doublequote=True, encoding="utf-8",
             )
         except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
             raise _Ragged(str(exc)) from None

@@ -129,7 +129,7 @@ def run_import(engine: Engine, kind: str, source: bytes | Path, *, filename: str
 
 def _write(engine: Engine, checked: Checked, report: ImportReport, data: bytes, actor: Actor,
            step: Progress) -> None:
-    with session_scope(engine, write=True) as session:
+    with session_scope(engine, write=True) as session, store.bulk_tuning(session):
         batch_id = store.create_batch(session, kind=checked.kind, filename=report.filename,
                                       sha256=hashlib.sha256(data).hexdigest(),
                                       user_id=actor.user_id)

@@ -189,7 +189,8 @@ def check_master(kind: str, raw: RawTable, columns: ColumnMap) -> tuple[pd.DataF
 def unknown_customers(checked: Checked, known: set[str]) -> pd.DataFrame:
     """Errors for target rows whose customer is not in the database."""
     frame = checked.frame
-    unknown = (frame["customer"] != "") & ~frame["customer"].isin(known)
+    found = pd.Index(sorted(known)).get_indexer(frame["customer"]) >= 0
+    unknown = (frame["customer"] != "") & ~pd.Series(found, index=frame.index)
     log = ErrorLog(frame["row"], checked.columns.names)
     log.add("customer", unknown, "unknown customer (import the customer first)",
             frame["customer"])

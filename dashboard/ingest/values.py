@@ -47,7 +47,7 @@ def _reason(mask: pd.Series, reason: str, current: pd.Series) -> pd.Series:
 def text(values: pd.Series) -> pd.Series:
     """Cell text without surrounding spaces; a spreadsheet's protective apostrophe before
     ``= + - @`` (added by our own exports) is removed."""
-    out = values.astype("str").str.replace("\u00a0", " ", regex=False).str.strip()
+    out = values.astype("str").str.strip()
     escaped = out.str.startswith("'")
     if escaped.any():
         out = out.mask(escaped, out[escaped].str.replace(_FORMULA_ESCAPE, "", regex=True))

@@ -78,3 +78,23 @@ def test_cli_dry_run_and_unusable_files(database_url: str, tmp_path: Path) -> No
     assert result.exit_code == 2 and "web page" in result.output
     result = _invoke(database_url, tmp_path, "orders", str(path), "--encoding", "ascii")
     assert result.exit_code == 2 and "not valid ascii text" in result.output
+
+
+def test_the_readme_example_imports_as_documented(database_url: str, tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parents[2] / "data" / "import" / "销售明细表_gbk.csv"
+    maps = ["--map", "customer=往来单位编号", "--map", "customer_name=往来单位", "--map",
+            "region=部门"]
+    preview = _invoke(database_url, tmp_path, "orders", str(fixture), *maps, "--dry-run")
+    assert preview.exit_code == 0 and "Rows: 5 read, 5 accepted, 0 rejected" in preview.output
+    result = _invoke(database_url, tmp_path, "orders", str(fixture), *maps)
+    assert result.exit_code == 0, result.output
+    assert "(1 anonymous, 1 returns)" in result.output
+    assert "customers 2 new; products 3 new; reps 2 new; orders 4 new; lines 5 new" \
+        in result.output
+    engine = make_engine(database_url)
+    with session_scope(engine) as s:
+        names = dict(s.execute(select(Customer.code, Customer.region)).all())
+        assert names == {"K001": "华东", "K002": "华东"}
+        amounts = dict(s.execute(select(Order.order_no, Order.amount)).all())
+        assert amounts["XS-2026-0301-001"] == 47.0 and amounts["XT-2026-0305-001"] == -3.5
+    engine.dispose()

@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.ingest.errors import ImportValidationError
 from dashboard.ingest.readers import read_table
@@ -239,3 +241,32 @@ def test_defusedxml_refuses_entities_even_without_the_prescan(monkeypatch) -> No
     with pytest.raises(ImportValidationError, match="cannot be read"):
         read_table(zip_bytes(entries), "orders.xlsx")
     assert time.perf_counter() - started < 2
+
+
+_cells = st.lists(st.lists(st.one_of(st.sampled_from(["", "a", "b,c", 'q"q', "x\ny", "杭州",
+                                                     " s ", "1.5"]),
+                                     st.text(alphabet='ab,;"\n\r \t', max_size=5)),
+                           min_size=3, max_size=3), min_size=1, max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_cells)
+def test_fast_and_careful_csv_paths_agree(rows: list[list[str]]) -> None:
+    """Arrow's reader (plain files) and the row-by-row reader give the same rows and numbers."""
+    from dashboard.ingest import readers
+
+    data = csv_bytes([["a", "b", "c"], *rows], newline="\r\n")
+
+    def read(fast: bool):  # noqa: ANN202
+        original = readers._arrow_csv
+        if not fast:
+            readers._arrow_csv = lambda *_args: None
+        try:
+            table = read_table(data, "a.csv")
+        except ImportValidationError as exc:
+            return str(exc)
+        finally:
+            readers._arrow_csv = original
+        return _records(table), table.rows.tolist(), table.blank_lines, table.overflow.tolist()
+
+    assert read(True) == read(False)
