@@ -448,6 +448,7 @@ class SegmentRule(Base):
     figure: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str] = mapped_column(String(4))
     value: Mapped[float] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(String(40))  # status / tier comparisons
     for_days: Mapped[int] = mapped_column(Integer, default=0)
     action: Mapped[str] = mapped_column(String(16), default="segment")
     segment: Mapped[str] = mapped_column(String(120), default="")
@@ -482,6 +483,7 @@ class CustomerSnapshot(Base):
     """Month-end figures per customer (status, tier, risk), for the portrait's history."""
 
     __tablename__ = "customer_snapshots"
+    __table_args__ = (Index("ix_customer_snapshots_as_of", "as_of"),)
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
     )
@@ -493,13 +495,22 @@ class CustomerSnapshot(Base):
 
 
 class Alert(Base):
+    """An alert a segmentation rule raised for a customer's account manager; ``value`` is the
+    rule's figure when it was raised. Deleting the rule keeps its alerts."""
+
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_alerts_status_created", "status", "created_at"),
+        Index("ix_alerts_rule_customer", "rule_id", "customer_id"),
+        Index("ix_alerts_customer", "customer_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
-    rule_id: Mapped[int | None] = mapped_column(ForeignKey("segment_rules.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("segment_rules.id",
+                                                           ondelete="SET NULL"))
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
     message: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(8), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -261,6 +261,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("customer_id", "as_of", name=op.f("pk_customer_snapshots")),
     )
+    with op.batch_alter_table("customer_snapshots", schema=None) as batch_op:
+        batch_op.create_index("ix_customer_snapshots_as_of", ["as_of"], unique=False)
+
     op.create_table(
         "import_batches",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -313,6 +316,7 @@ def upgrade() -> None:
         sa.Column("figure", sa.String(length=40), nullable=False),
         sa.Column("operator", sa.String(length=4), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("value_text", sa.String(length=40), nullable=True),
         sa.Column("for_days", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("segment", sa.String(length=120), nullable=False),
@@ -395,6 +399,7 @@ def upgrade() -> None:
         sa.Column("rule_id", sa.Integer(), nullable=True),
         sa.Column("rep_id", sa.Integer(), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("value", sa.Float(), nullable=True),
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
@@ -410,11 +415,16 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["rep_id"], ["reps.id"], name=op.f("fk_alerts_rep_id_reps")),
         sa.ForeignKeyConstraint(
-            ["rule_id"], ["segment_rules.id"], name=op.f("fk_alerts_rule_id_segment_rules")
+            ["rule_id"],
+            ["segment_rules.id"],
+            name=op.f("fk_alerts_rule_id_segment_rules"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.create_index("ix_alerts_customer", ["customer_id"], unique=False)
+        batch_op.create_index("ix_alerts_rule_customer", ["rule_id", "customer_id"], unique=False)
         batch_op.create_index("ix_alerts_status_created", ["status", "created_at"], unique=False)
 
     op.create_table(
@@ -612,6 +622,8 @@ def downgrade() -> None:
     op.drop_table("campaigns")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_index("ix_alerts_status_created")
+        batch_op.drop_index("ix_alerts_rule_customer")
+        batch_op.drop_index("ix_alerts_customer")
 
     op.drop_table("alerts")
     with op.batch_alter_table("visits", schema=None) as batch_op:
@@ -630,6 +642,9 @@ def downgrade() -> None:
 
     op.drop_table("memberships")
     op.drop_table("import_batches")
+    with op.batch_alter_table("customer_snapshots", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_snapshots_as_of")
+
     op.drop_table("customer_snapshots")
     op.drop_table("customer_days")
     op.drop_table("coupons")
