@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.data import ingest as store
@@ -122,7 +123,13 @@ def run_import(engine: Engine, kind: str, source: bytes | Path, *, filename: str
     if options.dry_run or (report.errors and not options.skip_bad):
         report.status = "preview" if options.dry_run else "rejected"
     else:
-        _write(engine, checked, report, data, actor, step)
+        try:
+            _write(engine, checked, report, data, actor, step)
+        except IntegrityError as exc:
+            raise ImportValidationError(
+                "Another import or edit changed the same orders, customers or products at the "
+                "same time; nothing was written. Run the import again.", code="conflict",
+            ) from exc
     report.seconds = time.perf_counter() - started
     return report
 

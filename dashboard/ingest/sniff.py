@@ -46,7 +46,8 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 def detect_format(data: bytes, filename: str) -> str:
     """``csv``, ``xlsx`` or ``parquet``; anything else is an :class:`ImportValidationError`."""
     ext = PurePath(filename or "").suffix.lower()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    blank = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    if not data[:4096].strip(blank) and not data.strip(blank):
         raise ImportValidationError("The file is empty.", code="empty")
     found, what = _content_format(data)
     expected = ("xlsx" if ext in XLSX_EXTENSIONS else "parquet" if ext in PARQUET_EXTENSIONS

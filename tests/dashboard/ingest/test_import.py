@@ -309,3 +309,21 @@ def test_the_same_rows_in_every_format_give_the_same_data(engine) -> None:  # no
             amounts = dict(s.execute(select(Order.order_no, Order.amount)).all())
             assert amounts == {"SO-1": 21.0, "SO-2": 3.0}, name
     assert counts(engine)["import_batches"] == 1  # the later formats changed nothing
+
+
+def test_a_concurrent_conflict_is_a_clear_error_and_writes_nothing(engine,  # noqa: ANN001
+                                                                   monkeypatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from dashboard.ingest.errors import ImportValidationError
+
+    before = checksum(engine)
+
+    def clash(*_args, **_kwargs) -> None:
+        raise IntegrityError("INSERT INTO order_lines ...", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(run_module, "update_rollups", clash)
+    with pytest.raises(ImportValidationError, match="at the same time") as caught:
+        _import(engine, csv_bytes([FULL_HEADER, *GOOD]))
+    assert caught.value.code == "conflict"
+    assert checksum(engine) == before
