@@ -8,9 +8,11 @@ fitted on those summaries (``fit_churn_model``) and each customer gets (``churn_
 - ``churn_probability``: probability of no purchase in the next ``horizon_days`` under BG/NBD —
   not ``1 - P(alive)``, which would call every one-time buyer certainly alive;
 - ``expected_orders_next_90d``: expected purchase occasions in the horizon;
-- ``expected_value_next_90d``: expected occasions times the Gamma-Gamma expected spend;
-- ``churn_reason``: one plain-words line ("usually orders every 12 days, last order 41 days
-  ago — 3.4× the usual gap", "bought once, 200 days ago").
+- ``expected_value_next_90d``: expected occasions times the Gamma-Gamma expected spend.
+
+The plain-words reason shown beside a prediction is written from the customer table's own
+figures (usual gap, days since the last order, risk score) by ``dashboard.reports.reasons``,
+in the reader's language.
 
 The column names keep SPEC's "90d"; the horizon is the ``HORIZON_DAYS`` setting (default 90).
 Nothing dated after the as-of date is read.
@@ -51,7 +53,7 @@ SUMMARY_COLUMNS = ["customer_id", "first_day", "last_day", "frequency", "recency
 PREDICTION_COLUMNS = ["customer_id", "frequency", "recency_weeks", "age_weeks",
                       "days_since_last_order", "usual_gap_days", "p_alive", "churn_probability",
                       "expected_orders_next_90d", "expected_spend_per_order",
-                      "expected_value_next_90d", "churn_reason"]
+                      "expected_value_next_90d"]
 
 
 def _as_of(as_of: Any) -> pd.Timestamp:
@@ -194,32 +196,6 @@ def fit_churn_model(summary: pd.DataFrame, as_of: Any,
     return ChurnFit(**counts, bgnbd=bgnbd, gamma_gamma=spend, notes=tuple(notes))
 
 
-def _plural(n: pd.Series, unit: str) -> pd.Series:
-    return n.astype(str) + " " + unit + pd.Series(np.where(n == 1, "", "s"), index=n.index)
-
-
-def churn_reasons(summary: pd.DataFrame) -> pd.Series:
-    """One plain-words line per customer from their purchase history.
-
-    Repeat buyers: "usually orders every 12 days, last order 41 days ago — 3.4× the usual
-    gap", the usual gap being the mean gap between their purchase occasions; one-time buyers:
-    "bought once, 200 days ago".
-    """
-    since = summary["days_since_last_order"].astype(np.int64)
-    repeat = summary["frequency"] > 0
-    gap = summary["recency_weeks"] * DAYS_PER_WEEK / summary["frequency"].where(repeat)
-    gap_days = gap.round().clip(lower=1).fillna(1).astype(np.int64)
-    ago = _plural(since, "day") + " ago"
-    ago = ago.where(since != 0, "today")
-    every = ("every " + _plural(gap_days, "day")).where(gap_days != 1, "every day")
-    tenths = (since / gap * 10).round().fillna(0).astype(np.int64)
-    ratio = (tenths // 10).astype(str) + "." + (tenths % 10).astype(str) + "× the usual gap"
-    overdue = (" — " + ratio).where(since != 0, "")
-    text = ("usually orders " + every + ", last order " + ago + overdue).where(
-        repeat, "bought once, " + ago)
-    return text.astype("string")
-
-
 def _spend_per_order(summary: pd.DataFrame, fit: ChurnFit) -> np.ndarray:
     own = summary["mean_spend"].clip(lower=0).to_numpy(dtype=np.float64)
     spend = fit.gamma_gamma
@@ -261,7 +237,7 @@ def predict(summary: pd.DataFrame, fit: ChurnFit) -> pd.DataFrame:
     gap = summary["recency_weeks"] * DAYS_PER_WEEK / summary["frequency"].where(
         summary["frequency"] > 0)
     return (summary
-            .assign(usual_gap_days=gap, churn_reason=churn_reasons(summary),
+            .assign(usual_gap_days=gap,
                     **_model_columns(summary, fit))
             [PREDICTION_COLUMNS]
             .reset_index(drop=True))
@@ -279,5 +255,5 @@ def churn_predictions(days: pd.DataFrame, as_of: Any,
 
 
 __all__ = ["ChurnFit", "ChurnPredictions", "PREDICTION_COLUMNS", "churn_predictions",
-           "churn_reasons", "fit_churn_model", "predict", "purchase_occasions",
+           "fit_churn_model", "predict", "purchase_occasions",
            "purchase_summary"]

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Integer, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from dashboard.data.fast import read_frame
 from dashboard.models import AnonymousDay, Customer, CustomerDay, Rep, RollupChange
 
 DAY_COLUMNS = [
@@ -48,8 +49,12 @@ def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def load_customer_days(session: Session, customer_ids: list[int] | None = None,
-                       chunk: int = 200_000) -> pd.DataFrame:
+_DAY_DTYPES = {"customer_id": "int64", "day": "int64", "revenue": "float64", "orders": "int64",
+               "return_orders": "int64", "return_amount": "float64",
+               "costed_revenue": "float64", "cost": "float64", "coupon_orders": "int64"}
+
+
+def load_customer_days(session: Session, customer_ids: list[int] | None = None) -> pd.DataFrame:
     """The ``customer_days`` rollup, all of it or only the rows of ``customer_ids``, ordered
     by customer and day."""
     cd = CustomerDay
@@ -57,17 +62,13 @@ def load_customer_days(session: Session, customer_ids: list[int] | None = None,
         cd.customer_id, day_number(session, cd.day), cd.revenue, cd.orders, cd.return_orders,
         cd.return_amount, cd.costed_revenue, cd.cost, cd.coupon_orders,
     ).order_by(cd.customer_id, cd.day)
-    parts = []
     if customer_ids is None:
-        result = session.execute(stmt.execution_options(yield_per=chunk))
-        parts = [_frame(list(part), DAY_COLUMNS) for part in result.partitions(chunk)]
-    else:
-        ids = sorted(set(customer_ids))
-        for start in range(0, len(ids), 10_000):
-            part = ids[start:start + 10_000]
-            rows = session.execute(stmt.where(cd.customer_id.in_(part))).all()
-            parts.append(_frame([tuple(r) for r in rows], DAY_COLUMNS))
-    frame = pd.concat(parts, ignore_index=True) if parts else _frame([], DAY_COLUMNS)
+        return _typed_days(read_frame(session, stmt, _DAY_DTYPES))
+    ids = sorted({int(c) for c in customer_ids})
+    parts = [read_frame(session, stmt.where(cd.customer_id.in_(ids[i:i + 5_000])), _DAY_DTYPES)
+             for i in range(0, len(ids), 5_000)]
+    frame = pd.concat(parts, ignore_index=True) if parts else read_frame(
+        session, stmt.where(cd.customer_id.in_([-1])), _DAY_DTYPES)
     return _typed_days(frame)
 
 
@@ -94,25 +95,28 @@ def load_anonymous_days(session: Session) -> pd.DataFrame:
     )
 
 
+_CUSTOMER_DTYPES = {"customer_id": "int64", "code": "object", "name": "object",
+                    "customer_type": "object", "region": "object", "rep_id": "float64",
+                    "account_manager": "object", "team_id": "float64",
+                    "created_date": "float64", "phone": "object", "email": "object"}
+
+
 def load_customers(session: Session) -> pd.DataFrame:
     """Every customer record with its account manager and team."""
-    rows = session.execute(
+    stmt = (
         select(
             Customer.id, Customer.code, Customer.name, Customer.customer_type, Customer.region,
-            Customer.rep_id, Rep.name, Rep.team_id, Customer.created_date, Customer.phone,
-            Customer.email,
+            Customer.rep_id, Rep.name, Rep.team_id, day_number(session, Customer.created_date),
+            Customer.phone, Customer.email,
         )
         .join(Rep, Rep.id == Customer.rep_id, isouter=True)
         .order_by(Customer.id)
-    ).all()
-    columns = ["customer_id", "code", "name", "customer_type", "region", "rep_id",
-               "account_manager", "team_id", "created_date", "phone", "email"]
-    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+    )
+    frame = read_frame(session, stmt, _CUSTOMER_DTYPES)
     return frame.assign(
-        customer_id=frame["customer_id"].astype("int64"),
         rep_id=frame["rep_id"].astype("Int64"),
         team_id=frame["team_id"].astype("Int64"),
-        created_date=pd.to_datetime(frame["created_date"]),
+        created_date=pd.to_datetime(frame["created_date"], unit="D").astype("datetime64[ns]"),
     )
 
 

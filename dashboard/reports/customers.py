@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.reports.reasons import churn_reasons
+
 EXPORT_COLUMNS = [
     "customer_code", "customer_name", "customer_type", "region", "account_manager", "status",
     "is_new", "abc_tier", "abc_tier_prev", "tier_move", "action", "revenue", "revenue_prev",
@@ -23,9 +25,10 @@ _ROUND = {
 _DATES = ("first_order_date", "last_order_date")
 
 
-def export_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The export columns of a customer table (as built by the figures service)."""
-    frame = table.rename(columns={"churn_reason": "reason"}).reindex(columns=EXPORT_COLUMNS)
+def export_frame(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """The export columns of a customer table (as built by the figures service); the reason
+    in ``language``."""
+    frame = table.assign(reason=churn_reasons(table, language)).reindex(columns=EXPORT_COLUMNS)
     rounded = {c: frame[c].astype("float64").round(d) for c, d in _ROUND.items()}
     dates = {c: pd.to_datetime(frame[c]).dt.strftime("%Y-%m-%d") for c in _DATES}
     return frame.assign(

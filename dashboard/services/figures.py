@@ -31,7 +31,7 @@ from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 
 CHURN_COLUMNS = ["churn_probability", "expected_orders_next_90d", "expected_value_next_90d",
-                 "p_alive", "usual_gap_days", "churn_reason"]
+                 "p_alive", "usual_gap_days"]
 
 
 @dataclass(frozen=True)

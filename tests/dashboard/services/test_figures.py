@@ -69,7 +69,7 @@ def test_table_has_figures_and_predictions(runtime, world) -> None:  # noqa: ANN
     assert table.loc["A", "status"] == "active"
     assert table.loc["C", "status"] == "never"
     assert table.loc["B", "days_since_last_order"] == (AS_OF - dt.date(2026, 6, 1)).days
-    assert {"churn_probability", "churn_reason", "expected_value_next_90d"} <= set(table.columns)
+    assert {"churn_probability", "usual_gap_days", "expected_value_next_90d"} <= set(table.columns)
 
 
 def test_scope_and_filters(runtime, world) -> None:  # noqa: ANN001
