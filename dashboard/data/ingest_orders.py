@@ -13,6 +13,7 @@ day.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -85,7 +86,8 @@ def write_orders(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
         _resolve_lines(session)
         result.lines_created = _count_new_lines(session)
     result.orders_created, result.orders_updated = _counts(session)
-    ids = _upsert_orders(session, batch_id)
+    with _orders_load(session, result.orders_created):
+        ids = _upsert_orders(session, batch_id)
     if old is not None:
         result.lines_updated = max(_upsert_lines(session) - result.lines_created, 0)
         result.lines_deleted = _delete_stale_lines(session)
@@ -95,6 +97,16 @@ def write_orders(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
     result.touched = _touched_pairs(session)
     drop_stages(session, [STG_ORDERS, STG_LINES])
     return result
+
+
+def _orders_load(session: Session, new_orders: int):  # noqa: ANN202
+    """SQLite, more new orders than stored ones: the secondary indexes of ``orders`` are
+    built once after the load (the unique order number stays, for ON CONFLICT; PostgreSQL
+    would have to drop it too, so it keeps its indexes)."""
+    stored = session.execute(select(func.max(Order.id))).scalar() or 0
+    if session.get_bind().dialect.name != "sqlite" or new_orders < stored:
+        return nullcontext()
+    return deferred_indexes(session, [Order])
 
 
 def _insert_new_lines(session: Session, lines: pd.DataFrame, ids: pd.Series) -> int:

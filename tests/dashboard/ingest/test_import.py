@@ -327,3 +327,17 @@ def test_a_concurrent_conflict_is_a_clear_error_and_writes_nothing(engine,  # no
         _import(engine, csv_bytes([FULL_HEADER, *GOOD]))
     assert caught.value.code == "conflict"
     assert checksum(engine) == before
+
+
+def test_a_first_import_leaves_every_index_and_constraint_as_declared(engine) -> None:  # noqa: ANN001
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from dashboard.models import Base
+
+    rows = [[f"SO-{i}", f"C{i % 7}", "2026-03-01", f"P{i % 5}", "1", "2"] for i in range(200)]
+    assert _import(engine, line_rows(*rows)).created["lines"] == 200
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    duplicate = line_rows(["SO-1", "C1", "2026-03-01", "P1", "5", "2"])
+    assert _import(engine, duplicate).updated["lines"] == 1  # the unique key works again
