@@ -67,7 +67,7 @@ def _line_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame
     if "unit_price" in texts:
         log.add("unit_price", (texts["unit_price"] == "") & ~has_amount,
                 "blank required value")
-    quantity = frame["quantity"]
+    quantity = frame["quantity"].round(3)  # the column's precision: 0.0004 is zero
     log.add("quantity", quantity == 0, "zero quantity", texts["quantity"])
     if "amount" in frame:
         clash = has_amount & (np.sign(frame["amount"]) * np.sign(quantity) < 0)
@@ -82,7 +82,7 @@ def _line_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame
     if "line_no" in texts:
         line_key = texts["line_no"].where(texts["line_no"] != "", line_key)
     return frame.assign(order_no=texts["order_id"], line_key=line_key, sku=texts["product"],
-                        quantity=quantity.round(3), unit_price=price.abs().round(2),
+                        quantity=quantity, unit_price=price.abs().round(2),
                         line_amount=amount)
 
 

@@ -42,6 +42,7 @@ def test_good_line_rows() -> None:
     (["SO-1", "C1", "2026-03-01", "P1", "x", "2"], "quantity", "x", "not a number"),
     (["SO-1", "C1", "2026-03-01", "P1", "1", "-2"], "unit_price", "-2", "negative price"),
     (["SO-1", "C1", "2026-03-01", "P1", "0", "2"], "quantity", "0", "zero quantity"),
+    (["SO-1", "C1", "2026-03-01", "P1", "0.0004", "2"], "quantity", "0.0004", "zero quantity"),
     (["SO-1", "C1", "", "P1", "1", "2"], "order_date", "", "blank required value"),
     (["", "C1", "2026-03-01", "P1", "1", "2"], "order_id", "", "blank required value"),
     (["SO-1", "C1", "2026-03-01", "", "1", "2"], "product", "", "blank required value"),
