@@ -233,17 +233,13 @@ def currency_symbol(currency: str, language: str | None = None) -> str:
     return babel_numbers.get_currency_symbol(currency, locale=locale_of(language))
 
 
-_DIGITS = re.compile(r"\d[\d,.]*")
-
-
 def _compact_money(amount: float, currency: str, locale: Locale) -> str:
-    text = babel_numbers.format_compact_currency(amount, currency, locale=locale,
+    rounded = float(f"{amount:.3g}")  # three significant digits, before choosing the unit
+    text = babel_numbers.format_compact_currency(rounded, currency, locale=locale,
                                                  fraction_digits=2)
-    match = _DIGITS.search(text)
-    whole = len(re.split(r"[.]", match.group(0))[0].replace(",", "")) if match else 1
-    if whole >= 2:
-        text = babel_numbers.format_compact_currency(amount, currency, locale=locale,
-                                                     fraction_digits=max(0, 3 - whole))
+    if re.search(r"\d{4}", text):  # no unit this small (Chinese starts at 万): in full
+        return babel_numbers.format_currency(round(amount), currency, locale=locale,
+                                             format="¤#,##0", currency_digits=False)
     return text
 
 

@@ -216,7 +216,7 @@ def matrix_panel(view: Any) -> html.Section:
                     *(html.Th(t) for t in TIERS)])
     rows = []
     for before in (*TIERS, NO_TIER):
-        label = before if before != NO_TIER else _("none")
+        label = before if before != NO_TIER else _("no tier")
         tds = []
         for now in TIERS:
             value, kind = cells[(before, now)], _kind(before, now)

@@ -6,13 +6,15 @@ callback runs; callbacks reach them through ``callbacks._runtime``.
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request
 
 from dashboard.auth import Client, actor_for
 from dashboard.data.users import SessionUser
 from dashboard.errors import AuthenticationRequired
+from dashboard.i18n import LANGUAGES
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
+from dashboard.web.cookies import LANGUAGE_COOKIE
 
 EXTENSION = "cockpit"
 
@@ -44,11 +46,17 @@ def current_actor() -> Actor:
 
 
 def current_language() -> str:
+    """The signed-in user's language, else the page's (sign-in pages), else the one chosen
+    on the sign-in page (its cookie), else ``COCKPIT_DEFAULT_LANGUAGE``."""
     user = current_user()
     if user is not None and user.language:
         return user.language
-    if has_request_context() and g.get("language"):
-        return g.language
+    if has_request_context():
+        if g.get("language"):
+            return g.language
+        remembered = request.cookies.get(LANGUAGE_COOKIE)
+        if remembered in LANGUAGES:
+            return remembered
     return str(current_runtime().settings.default_language or "en")
 
 

@@ -38,7 +38,7 @@ def empty_state(title: str, text: str = "", action: Any = None,
 def error_alert(text: str, *, color: str = "warning") -> dbc.Alert:
     """A message in place of a card that could not be filled."""
     return dbc.Alert([html.I(className="bi bi-exclamation-triangle me-2"), text],
-                     color=color, className="mb-0", role="alert")
+                     color=color, className="mb-0")
 
 
 __all__ = ["empty_state", "error_alert", "skeleton"]

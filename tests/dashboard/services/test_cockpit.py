@@ -1,0 +1,116 @@
+"""The cockpit overview in one call: hand-computed figures, scope, filters, cash sales only
+in the owner's unfiltered view, and the backtest card's honesty."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.analytics.backtest import BacktestResult, FlagScore
+from dashboard.data.snapshot import forget_memo
+from dashboard.services import cockpit as service
+from dashboard.services import figures
+from layouts.links import FilterQuery
+from tests.dashboard.services.cockpit_world import AS_OF, build_cockpit_world
+
+
+@pytest.fixture
+def world(runtime):  # noqa: ANN001, ANN201
+    forget_memo()
+    yield build_cockpit_world(runtime)
+    forget_memo()
+
+
+def test_owner_overview_by_hand(runtime, world) -> None:  # noqa: ANN001
+    view = service.get_overview(runtime, world.actor("owner"), FilterQuery())
+    assert (view.filters.as_of, view.filters.period, view.today) == (AS_OF, "30d", AS_OF)
+    assert (view.period.start, view.period.prev_end) == (dt.date(2026, 10, 24),
+                                                         dt.date(2026, 10, 23))
+    assert view.scope == "all" and view.customers == 6 and view.cash_sales_included
+    kpis = view.overview.kpis
+    assert kpis.loc["revenue", "current"] == 8200.0  # 5000 + 2000 + 500 + 700 cash
+    assert kpis.loc["revenue", "previous"] == 12000.0
+    assert round(kpis.loc["revenue", "change_pct"], 4) == round(-3800 / 12000 * 100, 4)
+    assert kpis.loc["orders", ["current", "previous"]].tolist() == [3, 4]
+    assert view.overview.statuses["customers"].to_dict() == {
+        "active": 3, "churning": 1, "lost": 1, "never": 1, "new": 1}
+    assert view.overview.tiers["customers"].to_dict() == {"A": 1, "B": 1, "C": 1, "D": 3}
+    matrix = view.overview.tier_matrix
+    assert (matrix.loc["C", "A"], matrix.loc["B", "B"], matrix.loc["A", "D"],
+            matrix.loc["D", "D"], int(matrix.to_numpy().sum())) == (1, 1, 1, 1, 4)
+    assert view.entries.to_dict() == {"A": 0, "B": 0, "C": 1, "D": 1}
+    assert view.moves.to_dict() == {"up": 1, "down": 1, "same": 2, "new": 1}
+    movers = view.overview.movers
+    assert movers[("revenue", "surge")]["customer_code"].tolist() == ["A"]
+    assert movers[("revenue", "drop")]["customer_code"].tolist() == ["E"]
+    assert movers[("orders", "drop")]["customer_code"].tolist() == ["E"]
+    assert movers[("orders", "surge")].empty
+    assert view.mover_counts == {"revenue_surge": 1, "revenue_drop": 1, "orders_surge": 0,
+                                 "orders_drop": 1}
+    assert view.currency == "CNY" and view.rep_name is None
+
+
+def test_scope_and_filters_narrow_and_drop_cash_sales(runtime, world) -> None:  # noqa: ANN001
+    east = service.get_overview(runtime, world.actor("manager_east"), FilterQuery())
+    assert east.customers == 3 and not east.cash_sales_included and east.scope == "team"
+    assert east.overview.kpis.loc["revenue", "current"] == 7500.0  # A, D, F; no cash
+    retail = service.get_overview(runtime, world.actor("owner"),
+                                  FilterQuery(customer_type="Retail"))
+    assert retail.customers == 4 and not retail.cash_sales_included
+    assert retail.overview.kpis.loc["revenue", "current"] == 2500.0
+    by_rep = service.get_overview(runtime, world.actor("owner"),
+                                  FilterQuery(rep_id=world.reps["Zhao"]))
+    assert by_rep.customers == 3 and by_rep.rep_name == "Zhao"
+    # a rep asking for another rep's customers gets their own (the filter is dropped)
+    sneaky = service.get_overview(runtime, world.actor("rep_zhao"),
+                                  FilterQuery(rep_id=world.reps["Wang"]))
+    assert sneaky.filters.rep_id is None and sneaky.customers == 3
+    assert set(sneaky.overview.movers[("revenue", "surge")]["customer_code"]) == set()
+
+
+def test_empty_views(runtime, world) -> None:  # noqa: ANN001
+    nobody = service.get_overview(runtime, world.actor("nobody"), FilterQuery())
+    assert nobody.is_empty and nobody.overview is None and nobody.scope == "none"
+    assert nobody.moves.sum() == 0
+    none_match = service.get_overview(runtime, world.actor("owner"),
+                                      FilterQuery(customer_type="Distributor", region="East"))
+    assert none_match.is_empty and none_match.filters.region == "East"
+
+
+def test_a_longer_period_and_an_earlier_day(runtime, world) -> None:  # noqa: ANN001
+    view = service.get_overview(runtime, world.actor("owner"),
+                                FilterQuery(as_of=dt.date(2026, 10, 23), period="90d"))
+    assert view.filters.as_of == dt.date(2026, 10, 23) and view.period.days == 90
+    # 26 Jul - 23 Oct: A 1000 + 1000, D 3000, E 8000, B nothing, cash 700 after 23 Oct
+    assert view.overview.kpis.loc["revenue", "current"] == 13000.0
+    # first orders 1 Sep (A), 10 Oct (D) and 5 Oct (E) fall inside the period
+    assert view.overview.statuses.loc["new", "customers"] == 3
+
+
+def _result(flagged: int, stopped: float | None, recency: float | None) -> BacktestResult:
+    score = FlagScore(flagged, 0, None, None)
+    return BacktestResult(as_of="2026-08-24", horizon_days=90, outcome_end="2026-11-22",
+                          data_through="2026-11-22", customers_scored=100, stopped=10,
+                          auc_model=None, auc_recency=None, churning=score, lost=score,
+                          churning_stopped_pct=stopped, recency_stopped_pct=recency,
+                          model_stopped_pct=None, fit={})
+
+
+def test_backtest_card_states(runtime, world, monkeypatch) -> None:  # noqa: ANN001
+    owner, rep = world.actor("owner"), world.actor("rep_wang")
+    small = service.backtest_card(runtime, owner, AS_OF)  # six customers: too little
+    assert small.state == "too_little" and small.scored_as_of == dt.date(2026, 8, 24)
+    monkeypatch.setattr(figures, "get_backtest", lambda *a, **k: _result(120, 71.0, 64.0))
+    ok = service.backtest_card(runtime, owner, AS_OF)
+    assert (ok.state, ok.flagged, ok.stopped_pct, ok.recency_pct) == ("ok", 120, 71.0, 64.0)
+    assert service.backtest_card(runtime, rep, AS_OF).flagged is None  # owners only
+    monkeypatch.setattr(figures, "get_backtest", lambda *a, **k: _result(9, 50.0, 40.0))
+    assert service.backtest_card(runtime, owner, AS_OF).state == "too_little"
+
+    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("model fit failed")
+
+    monkeypatch.setattr(figures, "get_backtest", broken)
+    assert service.backtest_card(runtime, owner, AS_OF).state == "unavailable"
+    assert service.get_overview(runtime, owner, FilterQuery()).customers == 6
