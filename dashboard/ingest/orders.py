@@ -88,8 +88,7 @@ def _line_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame
 
 def _order_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame:
     require(log, frame, texts, ("order_date", "amount"))
-    amount = frame["amount"].round(2)
-    log.add("amount", amount == 0, "zero amount", texts["amount"])
+    amount = frame["amount"].round(2)  # 0 is a real order (free goods, a 100 % coupon)
     given = texts["order_id"] if "order_id" in texts else pd.Series("", index=frame.index,
                                                                       dtype="str")
     order_no = given.where(given != "", generated_order_numbers(frame))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.data import ingest as store
 from dashboard.data.audit import insert_audit
+from dashboard.data.campaigns import match_redemptions
 from dashboard.data.ingest_orders import write_orders
 from dashboard.data.rollups import rebuild_rollups, refresh_rollups
 from dashboard.db import bump_data_version, session_scope
@@ -179,6 +180,7 @@ def _write_orders(session: Session, checked: Checked, report: ImportReport, batc
     step("rollups")
     if written.changed:
         update_rollups(session, written.touched)
+        match_redemptions(session)
     return changed or written.changed
 
 
