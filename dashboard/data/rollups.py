@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import pandas as pd
 from sqlalchemy import (
     Column,
     Date,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from dashboard.data.bulk import bulk_insert
 from dashboard.models import AnonymousDay, CustomerDay, Order, OrderLine, RollupChange
 
 _tmp_meta = MetaData()
@@ -147,7 +149,9 @@ def refresh_rollups(
         for start in range(0, len(pairs), chunk):
             part = pairs[start : start + chunk]
             session.execute(delete(_affected))
-            session.execute(insert(_affected), [{"customer_id": c, "day": d} for c, d in part])
+            bulk_insert(session, _affected,
+                        pd.DataFrame(part, columns=["customer_id", "day"]).astype(
+                            {"customer_id": "int64", "day": "datetime64[ns]"}))
             affected_key = tuple_(CustomerDay.customer_id, CustomerDay.day)
             session.execute(
                 delete(CustomerDay).where(
