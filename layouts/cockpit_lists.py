@@ -26,6 +26,8 @@ from layouts.components.states import empty_state, error_alert
 from layouts.figures import BAD, GOOD
 from layouts.links import FilterQuery, cockpit_url
 
+WIDE_ONLY = "d-none d-sm-table-cell"  # the "before" column is left out on a phone
+
 
 def _amount(value: float, signed: bool = False) -> str:
     """A table cell: whole money or orders with thousands separators (the currency is in
@@ -48,7 +50,7 @@ def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
         out.append(html.Tr([
             html.Td([name, html.Br(), html.Small(record["customer_code"])], className="name",
                     title=f"{name} ({record['customer_code']})"),
-            html.Td(_amount(record[f"{metric}_prev_30d"]), className="num"),
+            html.Td(_amount(record[f"{metric}_prev_30d"]), className=f"num {WIDE_ONLY}"),
             html.Td(_amount(record[f"{metric}_30d"]), className="num"),
             html.Td(_amount(change, signed=True), className="num fw-semibold",
                     style={"color": GOOD if change > 0 else BAD}, title=growth_text),
@@ -62,7 +64,7 @@ def _mover_table(view: Any, metric: str, kind: str) -> html.Div:
     title = _("Surges") if kind == "surge" else _("Drops")
     unit = f" ({currency_symbol(view.currency)})" if metric == "revenue" else ""
     head = html.Thead(html.Tr([html.Th(_("Customer"), style={"width": "34%"}),
-                               html.Th(_("Before") + unit, className="num"),
+                               html.Th(_("Before") + unit, className=f"num {WIDE_ONLY}"),
                                html.Th(_("After") + unit, className="num"),
                                html.Th(_("Change"), className="num")]))
     if rows.empty:

@@ -1,0 +1,159 @@
+"""The cockpit in a real browser: both languages, filters in the address, links to exactly
+those customers, the language switch, scope, a phone, nothing loaded from outside."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from dashboard.analytics.selection import count
+from dashboard.db import session_scope
+from dashboard.scope import Actor
+from dashboard.services import figures
+from dashboard.services import filters as filter_service
+from layouts.links import parse_filters, parse_selector
+
+
+def _number(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def _expected(site, path_and_query: str) -> int:  # noqa: ANN001
+    """How many customers the owner's list at that address has (computed directly)."""
+    query = urlsplit(path_and_query).query
+    runtime, owner = site.runtime(), Actor.system("browser-test")
+    filters = filter_service.resolve_filters(runtime, owner, parse_filters(query))
+    return count(figures.scoped_table(runtime, owner, filters), parse_selector(query))
+
+
+def _language_of(site, username: str) -> str | None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from dashboard.models import User
+
+    with session_scope(site.runtime().engine) as session:
+        return session.execute(select(User.language).where(
+            User.username == username)).scalar_one()
+
+
+def test_cockpit_in_english_and_chinese(site, page) -> None:  # noqa: ANN001
+    page.sign_in("owner")
+    page.open("/")
+    page.wait_for_cockpit()
+    assert page.driver.title == "Cockpit · Customer cockpit"
+    assert page.text("h1") == "Cockpit"
+    assert "Last 30 days" in page.text(".page-headline")
+    assert page.find("html").get_attribute("lang") == "en"
+    assert page.horizontal_overflow() == 0
+    page.check_console()
+    page.screenshot("cockpit-en")
+    page.find(".language-switch button[value=zh]").click()  # EN | 中文
+    page.wait(lambda: page.text("h1") == "驾驶舱", "the Chinese cockpit")
+    page.wait_for_cockpit()
+    assert page.find("html").get_attribute("lang") == "zh-CN"
+    assert "近 30 天" in page.text(".page-headline") and "暴涨与暴跌" in page.text()
+    assert re.search(r"¥[\d.,]+(万|亿)?", page.text("#kpi-revenue"))
+    assert _language_of(site, "owner") == "zh"
+    assert page.horizontal_overflow() == 0
+    page.check_console()
+    page.screenshot("cockpit-zh")
+    page.find(".language-switch button[value=en]").click()
+    page.wait(lambda: page.text("h1") == "Cockpit", "the English cockpit again")
+    assert _language_of(site, "owner") == "en"
+
+
+def test_filters_change_the_address_and_the_figures(site, page) -> None:  # noqa: ANN001
+    page.sign_in("owner")
+    page.open("/")
+    page.wait_for_cockpit()
+    orders_30 = page.text("#kpi-orders .kpi-value")
+    customers_all = page.text("#cockpit-status-div .panel-note")
+    page.select("filter-period-select", "90d")
+    page.wait(lambda: "period=90d" in page.path_and_query, "the period in the address")
+    page.wait(lambda: "Last 90 days" in page.text(".page-headline"), "the 90-day figures")
+    page.wait_for_cockpit()
+    assert page.text("#kpi-orders .kpi-value") != orders_30
+    page.select("filter-type-select", "Retail")
+    page.wait(lambda: "type=Retail" in page.path_and_query, "the type in the address")
+    page.wait(lambda: page.text("#cockpit-status-div .panel-note") not in ("",
+                                                                          customers_all),
+              "fewer customers")
+    page.wait_for_cockpit()
+    assert page.path_and_query == "/?period=90d&type=Retail"
+    assert "Retail" in page.text(".page-headline")
+    shown = _number(page.text("#cockpit-status-div .panel-note"))
+    assert shown == _expected(site, "/customers?period=90d&type=Retail")
+    page.check_console()
+    page.screenshot("cockpit-filtered-en")
+    page.open("/?period=90d&type=Retail")  # the address alone gives the same view
+    page.wait_for_cockpit()
+    assert page.find("#filter-period-select").get_attribute("value") == "90d"
+    assert page.find("#filter-type-select").get_attribute("value") == "Retail"
+    assert _number(page.text("#cockpit-status-div .panel-note")) == shown
+
+
+def test_a_matrix_cell_and_a_status_count_open_exactly_those_customers(site, page) -> None:  # noqa: ANN001
+    page.sign_in("owner")
+    page.open("/?period=90d")
+    page.wait_for_cockpit()
+    cells = [a for a in page.find_all(".matrix td a") if _number(a.text) > 0]
+    cell = next(a for a in cells if "tier_prev=C" in a.get_attribute("href")
+                and "tier=B" in a.get_attribute("href"))
+    shown = _number(cell.text)
+    status = next(a for a in page.find_all(".legend-table td.num a")
+                  if "status=churning" in a.get_attribute("href"))
+    churning = _number(status.text)
+    page.check_console()
+    page.leave_for_other_pages()
+    cell.click()
+    page.wait(lambda: page.path_and_query.startswith("/customers"), "the customer list")
+    query = parse_qs(urlsplit(page.path_and_query).query)
+    assert query == {"period": ["90d"], "tier_prev": ["C"], "tier": ["B"]}
+    assert shown == _expected(site, page.path_and_query)
+    page.driver.back()
+    page.wait(lambda: page.path_and_query == "/?period=90d", "back on the cockpit")
+    page.wait_for_cockpit()
+    status = next(a for a in page.find_all(".legend-table td.num a")
+                  if "status=churning" in a.get_attribute("href"))
+    status.click()
+    page.wait(lambda: "status=churning" in page.path_and_query, "the churning list")
+    assert page.path_and_query == "/customers?period=90d&status=churning"
+    assert churning == _expected(site, page.path_and_query)
+
+
+def test_a_rep_sees_only_their_own_customers(site, page) -> None:  # noqa: ANN001
+    page.sign_in("rep")
+    page.open("/")
+    page.wait_for_cockpit()
+    managers = [o for o in page.find_all("#filter-manager-select option")
+                if o.get_attribute("value")]  # not the select's empty placeholder
+    assert len(managers) == 1 and managers[0].text.strip()
+    assert "your customers" in page.text(".page-headline")
+    assert "Team" not in page.text("nav")  # owner pages are not offered
+    page.check_console()
+    page.screenshot("cockpit-rep-en")
+
+
+def test_on_a_phone(site, phone) -> None:  # noqa: ANN001
+    phone.sign_in("manager")
+    phone.open("/")
+    phone.wait_for_cockpit()
+    assert phone.horizontal_overflow() == 0
+    assert "your team's customers" in phone.text(".page-headline")
+    phone.screenshot("cockpit-phone-en")
+
+
+def test_nothing_is_loaded_from_outside(site, page) -> None:  # noqa: ANN001
+    page.sign_in("owner")
+    page.open("/")
+    page.wait_for_cockpit()
+    outside = [u for u in page.resources() if not u.startswith(site.url)]
+    assert outside == []
+    sheets = page.driver.execute_script(
+        "return Array.from(document.styleSheets).map(s => s.href || '')")
+    bootstrap = next(i for i, h in enumerate(sheets) if "bootstrap.min.css" in h)
+    ours = next(i for i, h in enumerate(sheets) if h.split("?")[0].endswith("/cockpit.css"))
+    assert bootstrap < ours  # our rules win over Bootstrap's
+    assert page.driver.execute_script(
+        "return getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--status-lost').trim()") == "#c62828"
