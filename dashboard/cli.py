@@ -93,7 +93,9 @@ def demo(ctx: Context, customers: int, orders: int, seed: int, today, if_empty: 
 
     if ensure_secret_key_file(ctx.settings):
         click.echo("Wrote a new secret key to the data folder (secret_key, mode 600).")
-    created = create_demo_users(Runtime(settings=ctx.settings, engine=ctx.engine))
+    runtime = Runtime(settings=ctx.settings, engine=ctx.engine)
+    _recompute(runtime, None, echo=click.echo)
+    created = create_demo_users(runtime)
     if created:
         click.echo("Demo sign-ins (passwords are shown only now; change them with "
                    "`cockpit user passwd NAME`):")
@@ -138,6 +140,39 @@ def send(ctx: Context, once: bool, campaign_id: int | None, interval: float) -> 
     ctx.ensure_schema()
     run_sender(ctx.settings, ctx.engine, once=once, campaign_id=campaign_id,
                interval=interval, echo=click.echo)
+
+
+@main.command()
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Record memberships as of this day, YYYY-MM-DD (default: today).")
+@click.option("--backfill-months", default=24, show_default=True, type=click.IntRange(0, 120),
+              help="Month-end snapshots to write when missing (a first run also replays "
+                   "them into the membership history).")
+@pass_ctx
+def recompute(ctx: Context, as_of, backfill_months: int) -> None:  # noqa: ANN001
+    """Record statuses, tiers, scheme bands, rule segments, alerts and month-end snapshots."""
+    from dashboard.runtime import Runtime
+
+    ctx.ensure_schema()
+    runtime = Runtime(settings=ctx.settings, engine=ctx.engine)
+    _recompute(runtime, as_of.date() if as_of else None, backfill_months, echo=click.echo)
+
+
+def _recompute(runtime, as_of, backfill_months: int = 24, *, echo) -> None:  # noqa: ANN001
+    from dashboard.errors import CockpitError
+    from dashboard.scope import Actor
+    from dashboard.services.recompute import run_recompute
+
+    echo("Recomputing memberships, rules, alerts and month-end snapshots ...")
+    try:
+        result = run_recompute(runtime, Actor.system("cli"), as_of,
+                               backfill_months=backfill_months, echo=echo)
+    except CockpitError as error:
+        raise click.ClickException(error.message) from error
+    opened = ", ".join(f"{k} {v:,}" for k, v in sorted(result.opened.items())) or "none"
+    echo(f"As of {result.as_of.isoformat()}: {result.customers:,} customers; rows opened: "
+         f"{opened}; closed {result.closed:,}; snapshot rows {result.snapshots:,}; alerts "
+         f"{result.alerts:,}; {result.seconds['total']:.1f} s")
 
 
 @main.command("import")

@@ -28,6 +28,11 @@ one of (see ``dashboard.analytics.selection`` for the exact rows each one keeps)
     move=up|down|same|new                 tier movement
     mover=revenue_surge|revenue_drop|orders_surge|orders_drop
                                           the 30-day surges and drops
+    scheme=7&band=2                       band 2 (counting from 1) of classification scheme 7
+                                          as of the as-of date (``scheme=7`` alone: any band);
+                                          resolve it with ``dashboard.services.schemes``
+                                          (``band_numbers`` / ``select_customers``), which
+                                          also refuses a scheme the user may not see
 
 Build a link with :func:`customers_url`; read one with :func:`parse_filters` and
 :func:`parse_selector` (both take the query as Dash pages pass it to ``layout(**query)``, or
@@ -53,10 +58,11 @@ CUSTOMERS_PATH = "/customers"
 COCKPIT_PATH = "/"
 DEFAULT_PERIOD = "30d"
 FILTER_KEYS = ("as_of", "period", "type", "region", "manager")
-SELECTOR_KEYS = ("status", "new", "tier", "tier_prev", "move", "mover")
+SELECTOR_KEYS = ("status", "new", "tier", "tier_prev", "move", "mover", "scheme", "band")
 MAX_TEXT = 120
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[1-9]\d{0,9}$")
+_BAND = re.compile(r"^[1-9]\d?$")
 
 
 class FilterLike(Protocol):
@@ -142,7 +148,15 @@ def parse_selector(query: Mapping[str, Any] | str | None) -> Selector:
         tier_prev=_choice(params.get("tier_prev"), (*TIERS, NO_TIER)),
         move=_choice(params.get("move"), MOVES),
         mover=_choice(params.get("mover"), MOVERS),
+        **_scheme_band(params.get("scheme", ""), params.get("band", "")),
     )
+
+
+def _scheme_band(scheme: str, band: str) -> dict[str, int | None]:
+    """``scheme`` and ``band`` of a list address (a band without its scheme is dropped)."""
+    if not _ID.match(scheme):
+        return {"scheme": None, "band": None}
+    return {"scheme": int(scheme), "band": int(band) if _BAND.match(band) else None}
 
 
 def filter_params(filters: FilterLike, *, today: dt.date | None = None,
@@ -170,6 +184,8 @@ def selector_params(selector: Selector) -> dict[str, str]:
         if key == "new":
             if value:
                 params["new"] = "1"
+        elif isinstance(value, int):
+            params[key] = str(value)
         elif value:
             params[key] = value
     return params

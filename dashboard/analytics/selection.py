@@ -11,7 +11,14 @@ the customer table that match every part of the :class:`Selector` given:
 ``move=up``               ``tier_move`` is up (``down``, ``same``, ``new``)
 ``mover=revenue_surge``   ``revenue_move`` is surge (``revenue_drop``, ``orders_surge``,
                           ``orders_drop``: the 30-day surges and drops)
+``scheme=7&band=2``       in band 2 (counting from 1) of classification scheme 7 as of the
+                          as-of date; ``scheme=7`` alone: in any band of scheme 7
 ========================  ===========================================================
+
+A scheme's bands are not columns of the customer table: the caller passes them as
+``scheme_band`` (each customer's band number in the selector's scheme, from
+``dashboard.services.schemes.band_numbers``, which also checks that the user may see the
+scheme); :func:`selection_mask` refuses a scheme selector without them.
 
 Parts combine with "and": ``tier_prev=A&tier=D`` is the matrix cell "A before, D now". The
 cockpit's own counts are checked against :func:`selection_mask` in the tests, so a number and
@@ -43,6 +50,8 @@ class Selector:
     tier_prev: str | None = None
     move: str | None = None
     mover: str | None = None
+    scheme: int | None = None  # a classification scheme's id
+    band: int | None = None  # a band of ``scheme``, counting from 1
 
     def __post_init__(self) -> None:
         allowed = {"status": STATUSES, "tier": TIERS, "tier_prev": (*TIERS, NO_TIER),
@@ -52,6 +61,11 @@ class Selector:
             if value is not None and value not in values:
                 raise ValueError(f"Unknown {name} {value!r}; choose one of "
                                  f"{', '.join(values)}.")
+        if self.scheme is not None and (isinstance(self.scheme, bool) or self.scheme < 1):
+            raise ValueError(f"A scheme id is a positive number, not {self.scheme!r}.")
+        if self.band is not None and (self.scheme is None or isinstance(self.band, bool)
+                                      or self.band < 1):
+            raise ValueError("A band is a number from 1 and needs its scheme.")
 
     @property
     def is_empty(self) -> bool:
@@ -62,9 +76,18 @@ def _equals(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
     return (table[column] == value).to_numpy(dtype=bool, na_value=False)
 
 
-def selection_mask(table: pd.DataFrame, selector: Selector) -> np.ndarray:
-    """True for the rows of the customer table ``selector`` keeps."""
+def selection_mask(table: pd.DataFrame, selector: Selector,
+                   scheme_band: pd.Series | None = None) -> np.ndarray:
+    """True for the rows of the customer table ``selector`` keeps. ``scheme_band``: for a
+    scheme selector, the band number (from 1) of each customer in that scheme, indexed by
+    customer id (customers in no band absent or empty)."""
     mask = np.ones(len(table), dtype=bool)
+    if selector.scheme is not None:
+        if scheme_band is None:
+            raise ValueError("A scheme selector needs the customers' bands (scheme_band).")
+        band = table["customer_id"].map(scheme_band)
+        inside = band.notna() if selector.band is None else band == selector.band
+        mask &= inside.to_numpy(dtype=bool, na_value=False)
     if selector.status:
         mask &= _equals(table, "status", selector.status)
     if selector.new:
@@ -83,14 +106,16 @@ def selection_mask(table: pd.DataFrame, selector: Selector) -> np.ndarray:
     return mask
 
 
-def select(table: pd.DataFrame, selector: Selector) -> pd.DataFrame:
+def select(table: pd.DataFrame, selector: Selector,
+           scheme_band: pd.Series | None = None) -> pd.DataFrame:
     """The rows ``selector`` keeps (all of ``table`` for an empty selector)."""
-    mask = selection_mask(table, selector)
+    mask = selection_mask(table, selector, scheme_band)
     return table if mask.all() else table.loc[mask].reset_index(drop=True)
 
 
-def count(table: pd.DataFrame, selector: Selector) -> int:
-    return int(selection_mask(table, selector).sum())
+def count(table: pd.DataFrame, selector: Selector,
+          scheme_band: pd.Series | None = None) -> int:
+    return int(selection_mask(table, selector, scheme_band).sum())
 
 
 def move_counts(table: pd.DataFrame) -> pd.Series:

@@ -41,6 +41,7 @@ from dashboard.demo.coupons import TEMPLATES, build_coupons
 from dashboard.demo.customers import build_customers, build_traits
 from dashboard.demo.options import DemoOptions
 from dashboard.demo.orders import write_order_chunks
+from dashboard.demo.schemes import ensure_demo_configuration
 from dashboard.demo.targets import MonthlyRevenue, build_targets
 from dashboard.demo.timeline import build_timeline
 from dashboard.errors import ValidationError
@@ -204,6 +205,7 @@ def _finish(state: DemoState, dropped: list[Any]) -> None:
         restore_deferred(session, dropped)
         advance(1)
         reset_id_sequences(session, NUMBERED)
+        ensure_demo_configuration(session)
         mark_rollups_rebuilt(session)
         bump_data_version(session)
         options = state.options

@@ -132,6 +132,10 @@ def run_import(engine: Engine, kind: str, source: bytes | Path, *, filename: str
                 "same time; nothing was written. Run the import again.", code="conflict",
             ) from exc
     report.seconds = time.perf_counter() - started
+    if report.status == "imported":
+        from dashboard.services.recompute import recompute_after_import
+
+        recompute_after_import(engine, actor, kind)
     return report
 
 

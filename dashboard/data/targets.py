@@ -1,0 +1,109 @@
+"""Monthly sales targets per customer (reads and single-row writes; never commits). Imports of
+many targets go through the importer (``dashboard.data.ingest.upsert_targets``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.data.scope import customer_scope_clause
+from dashboard.models import Customer, Rep, Target
+from dashboard.scope import Actor
+
+TARGET_COLUMNS = ["customer_id", "month", "amount"]
+CUSTOMER_COLUMNS = ["customer_id", "code", "name", "account_manager"]
+_CHUNK = 5_000
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def load_targets(session: Session, start: dt.date, end: dt.date,
+                 customer_ids: np.ndarray | Sequence[int] | None = None) -> pd.DataFrame:
+    """Targets of the months ``start``..``end`` (first days), of every customer or of
+    ``customer_ids`` (``TARGET_COLUMNS``; ``month`` as datetime64)."""
+    stmt = (select(Target.customer_id, Target.month, Target.amount)
+            .where(Target.month >= start, Target.month <= end)
+            .order_by(Target.customer_id, Target.month))
+    if customer_ids is None:
+        rows = [tuple(r) for r in session.execute(stmt).all()]
+    else:
+        ids = [int(i) for i in customer_ids]
+        rows = []
+        for first in range(0, len(ids), _CHUNK):
+            rows += [tuple(r) for r in session.execute(
+                stmt.where(Target.customer_id.in_(ids[first:first + _CHUNK]))).all()]
+    frame = pd.DataFrame.from_records(rows, columns=TARGET_COLUMNS)
+    return frame.assign(customer_id=frame["customer_id"].astype("int64"),
+                        month=pd.to_datetime(frame["month"]).astype("datetime64[ns]"),
+                        amount=frame["amount"].astype("float64"))
+
+
+def get_target(session: Session, customer_id: int, month: dt.date) -> float | None:
+    value = session.execute(select(Target.amount).where(
+        Target.customer_id == customer_id, Target.month == month)).scalar()
+    return None if value is None else float(value)
+
+
+def set_target(session: Session, customer_id: int, month: dt.date,
+               amount: float | None) -> None:
+    """Write (or, with ``amount`` None, remove) one month's target of one customer."""
+    if amount is None:
+        session.execute(delete(Target).where(Target.customer_id == customer_id,
+                                             Target.month == month))
+        return
+    changed = session.execute(
+        update(Target).where(Target.customer_id == customer_id, Target.month == month)
+        .values(amount=amount).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        session.add(Target(customer_id=customer_id, month=month, amount=amount))
+        session.flush()
+
+
+def search_customers(session: Session, actor: Actor, text: str,
+                     limit: int = 20) -> pd.DataFrame:
+    """Customers in the actor's scope whose code or name contains ``text`` (by code)."""
+    stmt = (select(Customer.id, Customer.code, Customer.name, Rep.name)
+            .join(Rep, Rep.id == Customer.rep_id, isouter=True)
+            .where(customer_scope_clause(actor)).order_by(Customer.code)
+            .limit(max(1, min(int(limit), 100))))
+    if text:
+        pattern = _like(text)
+        stmt = stmt.where(or_(Customer.code.ilike(pattern, escape="\\"),
+                              Customer.name.ilike(pattern, escape="\\")))
+    rows = session.execute(stmt).all()
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=CUSTOMER_COLUMNS)
+
+
+def load_customer_labels(session: Session, customer_ids: Sequence[int]) -> pd.DataFrame:
+    """Code, name and account manager of ``customer_ids``."""
+    ids = [int(i) for i in customer_ids]
+    rows: list[tuple] = []
+    for first in range(0, len(ids), _CHUNK):
+        rows += [tuple(r) for r in session.execute(
+            select(Customer.id, Customer.code, Customer.name, Rep.name)
+            .join(Rep, Rep.id == Customer.rep_id, isouter=True)
+            .where(Customer.id.in_(ids[first:first + _CHUNK]))).all()]
+    return pd.DataFrame.from_records(rows, columns=CUSTOMER_COLUMNS)
+
+
+def load_codes_in_scope(session: Session, actor: Actor, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` are customers ``actor`` may see."""
+    wanted = sorted({str(c) for c in codes if c})
+    found: set[str] = set()
+    for first in range(0, len(wanted), _CHUNK):
+        found.update(session.execute(
+            select(Customer.code).where(Customer.code.in_(wanted[first:first + _CHUNK]),
+                                        customer_scope_clause(actor))).scalars())
+    return found
+
+
+__all__ = ["CUSTOMER_COLUMNS", "load_codes_in_scope", "TARGET_COLUMNS", "get_target", "load_customer_labels",
+           "load_targets", "search_customers", "set_target"]
