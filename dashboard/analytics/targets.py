@@ -60,6 +60,8 @@ def monthly_report(actuals: pd.DataFrame, targets: pd.DataFrame, as_of: Any,
 
     ``targets``: ``customer_id``, ``month`` (first day of the month), ``amount``."""
     months_ = pd.to_datetime(pd.Series(window(as_of, months))).to_numpy(dtype="datetime64[ns]")
+    actuals = actuals.astype({"customer_id": "int64", "month": "datetime64[ns]",
+                              "actual": "float64"})
     chosen = targets.assign(month=pd.to_datetime(targets["month"]).astype("datetime64[ns]"))
     chosen = chosen.loc[chosen["month"].isin(months_)]
     customers = np.unique(chosen["customer_id"].to_numpy(dtype=np.int64))

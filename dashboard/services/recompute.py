@@ -40,7 +40,14 @@ from dashboard.analytics import memberships as ledger_rules
 from dashboard.analytics.churn_model import churn_predictions
 from dashboard.analytics.classification import Scheme, classify_many
 from dashboard.analytics.periods import period_bounds
-from dashboard.analytics.rules import ALERT, Rule, evaluate
+from dashboard.analytics.rules import (
+    ALERT,
+    FIGURES,
+    Rule,
+    condition_text,
+    evaluate,
+    figure_values,
+)
 from dashboard.analytics.settings import FigureSettings
 from dashboard.analytics.table import customer_table as build_table
 from dashboard.config import load_settings
@@ -206,22 +213,27 @@ def _changed_snapshots(new: pd.DataFrame, old: pd.DataFrame) -> tuple[np.ndarray
 
 def _alerts(ledger: ledger_rules.Ledger, table: pd.DataFrame,
             rules: dict[int, Rule]) -> pd.DataFrame:
-    """An alert for every customer an alert rule took in during this run and still holds."""
+    """An alert for every customer an alert rule took in during this run and still holds,
+    worded with the figure as it is now."""
     new = ledger.open.loc[(ledger.open["key"] < 0) & (ledger.open["label"] == ALERT)]
-    if new.empty:
-        return pd.DataFrame()
-    rule_id = new["source"].str.split(":").str[1].astype("int64")
-    names = rule_id.map({k: r.name for k, r in rules.items()})
-    reps = new["customer_id"].map(table.set_index("customer_id")["rep_id"])
-    return pd.DataFrame({
-        "customer_id": new["customer_id"].to_numpy(dtype=np.int64),
-        "rule_id": rule_id.to_numpy(), "rep_id": reps.astype("Float64").to_numpy(
-            dtype=np.float64, na_value=np.nan),
-        "message": (names.astype(str) + ": " + new["reason"].astype(str)).to_numpy(
-            dtype=object),
-        "value": new["value"].to_numpy(dtype=np.float64, na_value=np.nan),
-        "created_at": pd.Timestamp(utcnow()),
-    })
+    parts = []
+    indexed = table.set_index("customer_id", drop=False)
+    for source, rows in new.groupby("source", sort=True):  # one group per rule
+        rule_id = int(str(source).split(":")[1])
+        rule = rules[rule_id]
+        now = indexed.loc[rows["customer_id"].to_numpy()]
+        values = figure_values(now, FIGURES[rule.figure])
+        text = condition_text(rule, values)
+        if rule.for_days:
+            text = text + f" for {rule.for_days} days or more"
+        parts.append(pd.DataFrame({
+            "customer_id": now["customer_id"].to_numpy(dtype=np.int64), "rule_id": rule_id,
+            "rep_id": now["rep_id"].astype("Float64").to_numpy(dtype=np.float64,
+                                                              na_value=np.nan),
+            "message": (rule.name + ": " + text).to_numpy(dtype=object),
+            "value": pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64),
+            "created_at": pd.Timestamp(utcnow())}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def today_for(runtime: Runtime) -> dt.date:

@@ -120,8 +120,11 @@ def _team_for(session: Session, actor: Actor, requested: Any) -> int | None:
 
 def save_rule(runtime: Runtime, actor: Actor, rule_id: Any, fields: Mapping[str, Any]) -> int:
     """Create (``rule_id`` None) or change a rule; returns its id. Audited."""
-    values = parse_rule(fields)
     with session_scope(runtime.engine, write=True) as session:
+        if rule_id is not None:  # a forged id is refused before anything else is read
+            authorise_config(session, actor, "rule", data.get_rule(session, as_key(rule_id)),
+                             rule_id, edit=True)
+        values = parse_rule(fields)
         if rule_id is None:
             values["team_id"] = _team_for(session, actor, fields.get("team_id"))
             new_id = data.insert_rule(session, values, created_by=actor.user_id)

@@ -248,8 +248,11 @@ def _team_for(session: Session, actor: Actor, requested: Any) -> int | None:
 def save_scheme(runtime: Runtime, actor: Actor, scheme_id: Any,
                 fields: Mapping[str, Any]) -> int:
     """Create (``scheme_id`` None) or change a scheme; returns its id. Audited."""
-    values = parse_scheme(fields)
     with session_scope(runtime.engine, write=True) as session:
+        if scheme_id is not None:  # a forged id is refused before anything else is read
+            authorise_config(session, actor, "scheme", data.get_scheme(session, as_key(scheme_id)),
+                             scheme_id, edit=True)
+        values = parse_scheme(fields)
         if scheme_id is None:
             values["team_id"] = _team_for(session, actor, fields.get("team_id"))
             new_id = data.insert_scheme(session, values, created_by=actor.user_id,
