@@ -123,6 +123,8 @@ MESSAGES: dict[str, str] = {
     "self_disable": N_("You cannot disable your own account."),
     "password_wrong": N_("The current password is wrong."),
     "bad_period": N_("Unknown period."),
+    "selection_expired": N_("This list or selection has expired. Open the list again."),
+    "selection_too_large": N_("Select at most {maximum} customers at a time."),
 }
 
 

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import i18n
 from dashboard.runtime import Runtime
 from dashboard.secret_key import derive_key, resolve_secret_key
-from dashboard.web import failures, guard, views
+from dashboard.web import customer_export, failures, guard, views
 from dashboard.web.context import EXTENSION, current_language
 from dashboard.web.jobs import OwnerStore
 
@@ -56,4 +56,5 @@ def install(server: Flask, runtime: Runtime, *, csp_hashes: Callable[[], list[st
     i18n.set_language_resolver(current_language)
     server.jinja_env.globals["_"] = i18n.gettext
     server.register_blueprint(views.bp)
+    server.register_blueprint(customer_export.bp)
     failures.install(server)

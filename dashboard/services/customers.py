@@ -1,0 +1,443 @@
+"""The customer lists at ``/customers``: pages of rows for the grid, the CSV export of exactly
+the rows shown, and "select all N matching".
+
+A list is a :class:`ListRequest`: the address's filters and list selector
+(``layouts/links.py``) plus what the grid asks for (quick search, column filters, sort;
+``dashboard.analytics.listing``). The service resolves the filters for the actor (the filter
+service: never wider than the actor may see), then keeps, from the cached customer table
+(``figures.customer_table``: no figure is recomputed here), the rows inside the actor's scope
+and the filters (``figures.narrow``, the same rule as every page), the selector's rows
+(``analytics.selection``) and the rows passing the search and column filters, in the order
+asked for. The browser's values are requests only: unknown columns, operators and values are
+dropped, and nothing can reach a customer outside the scope.
+
+The list's extra columns come from the database and are cached per data version and as-of
+date like the table: phone and e-mail, receivables and overdue amounts
+(``analytics.receivables``), and the last visit, call and coupon, which are also keyed by the
+latest visit and campaign message ids (a recorded call shows at once) and refreshed at least
+every :data:`CONTACTS_TTL_SECONDS` (a message delivered since). They are held per process in
+``runtime.extras``, aligned to the table's rows, with the search text and sort orders
+computed once per version.
+
+Every page answer names its *view* with a token (:func:`save_view`): the export link and
+"select all N matching" use it, so they see exactly the rows the grid showed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.analytics.listing import (
+    COLUMNS,
+    FrameSource,
+    ListQuery,
+    folded_text,
+    ordered_positions,
+    query_from_dict,
+    query_mask,
+    sort_key,
+)
+from dashboard.analytics.periods import Period, period_bounds
+from dashboard.analytics.receivables import BUCKET_COLUMNS, receivables
+from dashboard.analytics.selection import Selector, selection_mask
+from dashboard.data import customers as data
+from dashboard.data.audit import insert_audit
+from dashboard.db import data_identity, session_scope
+from dashboard.i18n import current_language
+from dashboard.reports.customers import export_frame
+from dashboard.runtime import Runtime
+from dashboard.scope import Actor
+from dashboard.services import figures, selections
+from dashboard.services import filters as filter_service
+from dashboard.services.access import authorise_customer, customer_key
+from dashboard.services.figures import Filters
+
+CONTACTS_TTL_SECONDS = 60
+MEMO_ITEMS = 4
+PAGE_LIMIT = 1000
+EXPORT_CHUNK = 5000
+TABLE_COLUMNS = [
+    "customer_id", "customer_code", "customer_name", "customer_type", "region", "rep_id",
+    "account_manager", "status", "is_new", "abc_tier", "abc_tier_prev", "tier_move", "action",
+    "revenue", "revenue_prev", "growth_pct", "orders", "orders_prev", "gross_margin",
+    "margin_pct", "avg_order_value", "first_order_date", "last_order_date",
+    "days_since_last_order", "mean_gap_days", "gap_borrowed", "risk_score",
+    "risk_score_prev", "risk_change_pct", "churn_probability", "expected_orders_next_90d",
+    "expected_value_next_90d", "usual_gap_days",
+]
+EXTRA_COLUMNS = ["phone", "email", "contact", "receivable", "overdue", *BUCKET_COLUMNS,
+                 "last_visit", "last_call", "last_coupon", "churn_pct"]
+ROW_COLUMNS = [*TABLE_COLUMNS, *EXTRA_COLUMNS]
+EXPORT_EXTRAS = ["phone", "email", "receivable", "overdue", "last_visit", "last_call",
+                 "last_coupon"]
+_MEMO = "customer-lists"
+_LOCK = threading.Lock()
+
+
+# --- requests and views -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What the page asks for: the address's filters (any object with the filter fields),
+    its list selector and the grid's search, filters and sort."""
+
+    filters: Any
+    selector: Selector = field(default_factory=Selector)
+    query: ListQuery = field(default_factory=ListQuery)
+
+
+@dataclass(frozen=True)
+class ListView:
+    """A request resolved for one actor: the filters it really gets."""
+
+    filters: Filters
+    selector: Selector
+    query: ListQuery
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.filters
+        return {"filters": {"as_of": f.as_of.isoformat(), "period": f.period,
+                            "customer_type": f.customer_type, "region": f.region,
+                            "rep_id": f.rep_id},
+                "selector": {f.name: getattr(self.selector, f.name)
+                             for f in fields(self.selector)},
+                "query": self.query.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ListView:
+        raw = data["filters"]
+        filters = Filters(as_of=dt.date.fromisoformat(raw["as_of"]), period=raw["period"],
+                          customer_type=raw.get("customer_type"), region=raw.get("region"),
+                          rep_id=raw.get("rep_id"))
+        return cls(filters=filters, selector=Selector(**data["selector"]),
+                   query=query_from_dict(data.get("query")))
+
+
+@dataclass(frozen=True)
+class ListHeader:
+    """What the page says above the grid."""
+
+    filters: Filters
+    selector: Selector
+    period: Period
+    today: dt.date
+    default_period: str
+    scope: str
+    rep_name: str | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    view: ListView
+    view_token: str
+    rows: pd.DataFrame  # ROW_COLUMNS
+    total: int
+    start: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class CustomerBrief:
+    customer_id: int
+    code: str
+    name: str
+
+
+@dataclass
+class ListData:
+    """The cached customer table with the list's extra columns, aligned row by row."""
+
+    key: tuple
+    table: pd.DataFrame
+    extras: pd.DataFrame
+    source: ListSource
+
+
+class ListSource(FrameSource):
+    """The table and its extras as one :class:`~dashboard.analytics.listing.Source`."""
+
+    def __init__(self, table: pd.DataFrame, extras: pd.DataFrame) -> None:
+        super().__init__(table)
+        self.extras = extras
+
+    def column(self, name: str) -> pd.Series:
+        return self.extras[name] if name in self.extras.columns else self.frame[name]
+
+    def folded(self, name: str) -> pd.Series:
+        return self._remember(("folded", name), lambda: folded_text(self.column(name)))
+
+    def sort_key(self, name: str, descending: bool) -> np.ndarray:
+        return self._remember(("key", name, str(descending)),
+                              lambda: sort_key(self.column(name), COLUMNS[name], descending))
+
+
+# --- the cached list data ---------------------------------------------------------------------
+
+
+def _memo(runtime: Runtime) -> OrderedDict:
+    with _LOCK:
+        return runtime.extras.setdefault(_MEMO, OrderedDict())
+
+
+def _remember(runtime: Runtime, key: tuple, make: Any, ttl: float | None = None) -> Any:
+    memo = _memo(runtime)
+    with _LOCK:
+        found = memo.get(key)
+        if found is not None and (ttl is None or time.monotonic() - found[0] < ttl):
+            memo.move_to_end(key)
+            return found[1]
+    value = make()
+    with _LOCK:
+        memo[key] = (time.monotonic(), value)
+        while len(memo) > MEMO_ITEMS * 3:
+            memo.popitem(last=False)
+    return value
+
+
+def _details(runtime: Runtime, identity: tuple, as_of: dt.date,
+             table: pd.DataFrame) -> pd.DataFrame:
+    """Per customer id: phone, e-mail, the search text and the receivables as of ``as_of``."""
+    def compute() -> pd.DataFrame:
+        with session_scope(runtime.engine) as session:
+            contacts = data.load_contact_details(session).set_index("customer_id")
+            invoices = data.load_open_invoices(session, as_of)
+        money = receivables(invoices, as_of).set_index("customer_id")
+        ids = table["customer_id"].to_numpy()
+        phone = contacts["phone"].reindex(ids)
+        email = contacts["email"].reindex(ids)
+        contact = (phone.fillna("") + " " + email.fillna("")).str.strip()
+        parts = [table[c].astype("string").fillna("").to_numpy() for c in
+                 ("customer_name", "customer_code", "region", "account_manager")]
+        haystack = pd.Series(parts[0], index=ids, dtype="string")
+        for part in [*parts[1:], phone.fillna("").to_numpy(), email.fillna("").to_numpy()]:
+            haystack = haystack + "\n" + pd.Series(part, index=ids, dtype="string")
+        amounts = money.reindex(ids)[["receivable", "overdue", *BUCKET_COLUMNS]].fillna(0.0)
+        return amounts.assign(phone=phone.to_numpy(), email=email.to_numpy(),
+                              contact=contact.replace("", pd.NA).to_numpy(),
+                              haystack=haystack.str.casefold().to_numpy())
+
+    return _remember(runtime, ("details", identity, as_of), compute)
+
+
+def _last_contacts(runtime: Runtime, identity: tuple, as_of: dt.date,
+                   stamp: tuple[int, int]) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        with session_scope(runtime.engine) as session:
+            return data.load_last_contacts(session, as_of).set_index("customer_id")
+
+    return _remember(runtime, ("contacts", identity, as_of, stamp), compute,
+                     ttl=CONTACTS_TTL_SECONDS)
+
+
+def list_data(runtime: Runtime, filters: Filters) -> ListData:
+    """The customer table as of ``filters`` with the list's extra columns (cached)."""
+    with session_scope(runtime.engine) as session:
+        identity = data_identity(session)
+        stamp = data.get_contact_stamp(session)
+    table = figures.customer_table(runtime, filters.as_of, filters.period)
+    details = _details(runtime, identity, filters.as_of, table)
+    contacts = _last_contacts(runtime, identity, filters.as_of, stamp)
+    key = (identity, filters.as_of, filters.period,
+           figures.figure_settings(runtime).cache_key(), id(details), id(contacts), len(table))
+
+    def compute() -> ListData:
+        ids = table["customer_id"].to_numpy()
+        dates = contacts.reindex(ids)
+        churn = table["churn_probability"].astype("float64") * 100.0
+        extras = details.reindex(ids).assign(
+            last_visit=dates["last_visit"].dt.normalize(),
+            last_call=dates["last_call"].dt.normalize(),
+            last_coupon=dates["last_coupon"].dt.normalize(),
+            churn_pct=churn.to_numpy()).reset_index(drop=True)
+        return ListData(key=key, table=table, extras=extras,
+                        source=ListSource(table, extras))
+
+    return _remember(runtime, ("list", *key), compute)
+
+
+# --- resolving and applying a request --------------------------------------------------------
+
+
+def resolve_view(runtime: Runtime, actor: Actor, request: ListRequest,
+                 choices: filter_service.FilterChoices | None = None) -> ListView:
+    filters = filter_service.resolve_filters(runtime, actor, request.filters, choices)
+    return ListView(filters=filters, selector=request.selector, query=request.query)
+
+
+def scoped_mask(runtime: Runtime, actor: Actor, table: pd.DataFrame,
+                filters: Filters) -> np.ndarray:
+    """The rows of the (whole) table inside the actor's scope and the page filters, by the
+    figures service's own rule."""
+    base = table[["customer_id", "customer_type", "region", "rep_id"]].assign(
+        _pos=np.arange(len(table)))
+    kept = figures.narrow(base, figures.scope_ids(runtime, actor), filters)["_pos"].to_numpy()
+    mask = np.zeros(len(table), dtype=bool)
+    mask[kept] = True
+    return mask
+
+
+def _scheme_bands(runtime: Runtime, actor: Actor, view: ListView) -> list[pd.Series]:
+    """The customers' bands in the selector's classification scheme, if it names one (the
+    schemes service refuses, audited, a scheme the actor may not see)."""
+    scheme = getattr(view.selector, "scheme", None)
+    if scheme is None:
+        return []
+    from dashboard.services import schemes
+
+    return [schemes.band_numbers(runtime, actor, scheme, view.filters.as_of)]
+
+
+def view_positions(runtime: Runtime, actor: Actor, view: ListView) -> tuple[ListData,
+                                                                             np.ndarray]:
+    """The rows of ``view`` as positions in the cached table, in the view's order."""
+    lists = list_data(runtime, view.filters)
+    mask = scoped_mask(runtime, actor, lists.table, view.filters)
+    if not view.selector.is_empty:
+        mask &= selection_mask(lists.table, view.selector,
+                               *_scheme_bands(runtime, actor, view))
+    mask &= query_mask(lists.source, view.query)
+    return lists, ordered_positions(lists.source, mask, view.query.sort)
+
+
+def rows_at(lists: ListData, positions: np.ndarray) -> pd.DataFrame:
+    """The list's columns for the rows at ``positions`` (in that order)."""
+    left = lists.table.iloc[positions][TABLE_COLUMNS].reset_index(drop=True)
+    right = lists.extras.iloc[positions][EXTRA_COLUMNS].reset_index(drop=True)
+    return pd.concat([left, right], axis=1)
+
+
+def _token_for(actor: Actor, view: ListView) -> str:
+    text = json.dumps([actor.user_id, actor.scope_key, view.to_dict()], sort_keys=True,
+                      default=str)
+    digest = hashlib.sha256(text.encode()).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def save_view(runtime: Runtime, actor: Actor, view: ListView) -> str:
+    """A token naming ``view`` for ``actor`` (the same view gives the same token)."""
+    token = _token_for(actor, view)
+    if not selections.owned(runtime, "view", actor, token):
+        selections.keep(runtime, "view", actor, token, {"view": view.to_dict()})
+    return token
+
+
+def load_view(runtime: Runtime, actor: Actor, token: Any) -> ListView:
+    """The view ``token`` names (``NotFound`` when expired, ``AccessDenied`` when another
+    user's)."""
+    return ListView.from_dict(selections.take(runtime, "view", actor, token)["view"])
+
+
+# --- use cases ----------------------------------------------------------------------------------
+
+
+def get_list_header(runtime: Runtime, actor: Actor, filter_query: Any,
+                    selector: Selector) -> ListHeader:
+    choices = filter_service.get_filter_choices(runtime, actor)
+    filters = filter_service.resolve_filters(runtime, actor, filter_query, choices)
+    return ListHeader(filters=filters, selector=selector,
+                      period=period_bounds(filters.as_of, filters.period),
+                      today=choices.today, default_period=choices.default_period,
+                      scope=actor.scope_kind,
+                      rep_name=dict(choices.reps).get(filters.rep_id) if filters.rep_id
+                      else None, currency=str(runtime.settings.currency or "CNY"))
+
+
+def get_customer_page(runtime: Runtime, actor: Actor, request: ListRequest, start: int = 0,
+                      end: int = 100) -> CustomerPage:
+    """Rows ``start`` to ``end`` (excluded; at most :data:`PAGE_LIMIT`) of the list."""
+    start = max(0, int(start))
+    end = max(start, min(int(end), start + PAGE_LIMIT))
+    view = resolve_view(runtime, actor, request)
+    lists, positions = view_positions(runtime, actor, view)
+    return CustomerPage(view=view, view_token=save_view(runtime, actor, view),
+                        rows=rows_at(lists, positions[start:end]), total=len(positions),
+                        start=start, currency=str(runtime.settings.currency or "CNY"))
+
+
+def matching_ids(runtime: Runtime, actor: Actor, view_token: Any) -> tuple[ListView,
+                                                                           np.ndarray]:
+    """The customer ids of every row of a saved view (for "select all N matching")."""
+    view = load_view(runtime, actor, view_token)
+    lists, positions = view_positions(runtime, actor, view)
+    return view, lists.table["customer_id"].to_numpy()[positions]
+
+
+def select_matching(runtime: Runtime, actor: Actor, view_token: Any,
+                    selection_token: str | None = None) -> tuple[str, int]:
+    """Keep every customer of a saved view as the actor's selection: (token, count)."""
+    view, ids = matching_ids(runtime, actor, view_token)
+    token = selections.store_selection(runtime, actor, ids, source="matching",
+                                       description=view.to_dict(), token=selection_token)
+    return token, len(ids)
+
+
+@dataclass(frozen=True)
+class CustomerExport:
+    filename: str
+    rows: int
+    chunks: Iterator[pd.DataFrame]
+
+
+def export_rows(lists: ListData, positions: np.ndarray,
+                language: str | None = None) -> pd.DataFrame:
+    """The export columns (``reports.customers``, the reason in ``language``) of these rows,
+    with the list's own columns after the account manager."""
+    rows = rows_at(lists, positions)
+    frame = export_frame(rows, language or current_language())
+    extras = rows[EXPORT_EXTRAS].assign(**{
+        c: pd.to_datetime(rows[c]).dt.strftime("%Y-%m-%d")
+        for c in ("last_visit", "last_call", "last_coupon")},
+        receivable=rows["receivable"].round(2), overdue=rows["overdue"].round(2))
+    at = frame.columns.get_loc("account_manager") + 1
+    return pd.concat([frame.iloc[:, :at], extras, frame.iloc[:, at:]], axis=1)
+
+
+def export_customers(runtime: Runtime, actor: Actor, view_token: Any,
+                     language: str | None = None) -> CustomerExport:
+    """The rows of a saved view as export frames (in chunks), audited."""
+    language = language or current_language()
+    view = load_view(runtime, actor, view_token)
+    lists, positions = view_positions(runtime, actor, view)
+    with session_scope(runtime.engine, write=True) as session:
+        insert_audit(session, actor, "export", object_type="customers",
+                     detail={"rows": len(positions), "view": view.to_dict(),
+                             "source": "customer list"})
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        if len(positions) == 0:
+            yield export_rows(lists, positions, language)
+        for first in range(0, len(positions), EXPORT_CHUNK):
+            yield export_rows(lists, positions[first:first + EXPORT_CHUNK], language)
+
+    name = f"customers-{view.filters.as_of.isoformat()}.csv"
+    return CustomerExport(filename=name, rows=len(positions), chunks=chunks())
+
+
+def get_customer_brief(runtime: Runtime, actor: Actor, customer: Any) -> CustomerBrief:
+    """Code and name of a customer the actor may see (refused and audited otherwise)."""
+    with session_scope(runtime.engine) as session:
+        customer_id = authorise_customer(session, actor, customer_key(customer))
+        names = data.get_customer_names(session, [customer_id])
+    row = names.iloc[0]
+    return CustomerBrief(customer_id=customer_id, code=str(row["code"]), name=str(row["name"]))
+
+
+__all__ = ["EXTRA_COLUMNS", "ROW_COLUMNS", "TABLE_COLUMNS", "CustomerBrief", "CustomerExport",
+           "CustomerPage", "ListData", "ListHeader", "ListRequest", "ListView",
+           "export_customers", "export_rows", "get_customer_brief", "get_customer_page",
+           "get_list_header", "list_data", "load_view", "matching_ids", "resolve_view",
+           "rows_at", "save_view", "scoped_mask", "select_matching", "view_positions"]

@@ -1,0 +1,271 @@
+"""The customer list's grid: its columns (the ERP's list: region, account manager, contact,
+current and previous tier, orders, revenue, growth, receivables, overdue, last order, last
+visit, last coupon; plus risk, churn probability and the reason) and the rows of one page,
+formatted in the reader's language.
+
+Rows are fetched page by page from the server (AG Grid's infinite row model): sorting,
+filtering and the quick search happen in ``dashboard.services.customers``; a column's
+``field`` is the service's column name, so the grid's sort and filter models name them
+directly. Numbers, money and dates arrive formatted as text; the sort is the server's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import dash_ag_grid as dag
+import pandas as pd
+
+from dashboard.i18n import N_, _, format_date, format_money, format_number, format_percent
+from dashboard.reports.reasons import churn_reasons
+from layouts import ids
+from layouts.labels import customer_type_name, move_name, status_name
+
+SEARCH_FIELD = "q"  # the hidden column whose filter carries the quick search
+PAGE_SIZE = 100
+ACTION_NAMES = {
+    "keep": N_("Keep and protect"),
+    "grow": N_("Raise repeat rate and basket to reach A"),
+    "promote": N_("Promote"),
+    "call": N_("Phone call with an incentive"),
+    "visit": N_("Visit in person now"),
+}
+TEXT_FILTER = {"filterOptions": ["contains", "notContains", "equals", "notEqual",
+                                 "startsWith", "endsWith", "blank", "notBlank"],
+               "maxNumConditions": 2, "debounceMs": 600, "trimInput": True}
+NUMBER_FILTER = {"filterOptions": ["equals", "notEqual", "greaterThan", "greaterThanOrEqual",
+                                   "lessThan", "lessThanOrEqual", "inRange", "blank",
+                                   "notBlank"],
+                 "inRangeInclusive": True, "maxNumConditions": 2, "debounceMs": 600}
+DATE_FILTER = {"filterOptions": ["equals", "notEqual", "greaterThan", "lessThan", "inRange",
+                                 "blank", "notBlank"],
+               "inRangeInclusive": True, "maxNumConditions": 2, "browserDatePicker": True}
+FILTERS = {"text": ("agTextColumnFilter", TEXT_FILTER),
+           "number": ("agNumberColumnFilter", NUMBER_FILTER),
+           "date": ("agDateColumnFilter", DATE_FILTER)}
+RIGHT = {"money", "int", "pct", "number1", "churn"}
+_EMAIL = re.compile(r"^[^@\s<>\"'`\\]+@[^@\s<>\"'`\\]+\.[^@\s<>\"'`\\]+$")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str  # marked with N_, translated when the grid is built
+    fmt: str
+    width: int
+    shown: bool = True
+    filter: str | None = None  # text | number | date
+
+
+COLUMNS = (
+    Column("customer_name", N_("Customer"), "name", 230, filter="text"),
+    Column("abc_tier", N_("Tier"), "tier", 66),
+    Column("abc_tier_prev", N_("Prev. tier"), "tier", 84),
+    Column("status", N_("Status"), "status", 150),
+    Column("revenue", N_("Revenue"), "money", 120, filter="number"),
+    Column("growth_pct", N_("Growth"), "pct", 90, filter="number"),
+    Column("orders", N_("Orders"), "int", 80, filter="number"),
+    Column("last_order_date", N_("Last order"), "date", 120, filter="date"),
+    Column("risk_score", N_("Risk"), "number1", 72, filter="number"),
+    Column("churn_pct", N_("Churn probability"), "churn", 110, filter="number"),
+    Column("receivable", N_("Receivable"), "money", 120, filter="number"),
+    Column("overdue", N_("Overdue"), "money", 110, filter="number"),
+    Column("last_visit", N_("Last visit"), "date", 120, filter="date"),
+    Column("last_coupon", N_("Last coupon"), "date", 120, filter="date"),
+    Column("account_manager", N_("Account manager"), "text", 140, filter="text"),
+    Column("region", N_("Region"), "text", 125, filter="text"),
+    Column("contact", N_("Contact"), "contact", 250, filter="text"),
+    Column("customer_code", N_("Code"), "text", 105, filter="text"),
+    Column("customer_type", N_("Type"), "type", 110),
+    Column("reason", N_("Reason"), "reason", 330),
+    Column("revenue_prev", N_("Revenue, previous period"), "money", 135, False, "number"),
+    Column("orders_prev", N_("Orders, previous period"), "int", 120, False, "number"),
+    Column("gross_margin", N_("Gross margin"), "money", 125, False, "number"),
+    Column("margin_pct", N_("Margin"), "pct0", 90, False, "number"),
+    Column("avg_order_value", N_("Average order value"), "money", 130, False, "number"),
+    Column("first_order_date", N_("First order"), "date", 125, False, "date"),
+    Column("days_since_last_order", N_("Days since last order"), "int", 120, False,
+           "number"),
+    Column("mean_gap_days", N_("Usual gap (days)"), "number1", 110, False, "number"),
+    Column("risk_change_pct", N_("Risk change"), "pct", 105, False, "number"),
+    Column("expected_orders_next_90d", N_("Expected orders, next 90 days"), "number1", 140,
+           False, "number"),
+    Column("expected_value_next_90d", N_("Expected value, next 90 days"), "money", 150,
+           False, "number"),
+    Column("last_call", N_("Last call"), "date", 125, False, "date"),
+    Column("tier_move", N_("Tier movement"), "move", 120, False),
+    Column("action", N_("Suggested action"), "action", 230, False),
+)
+BY_FIELD = {c.field: c for c in COLUMNS}
+CHOOSABLE = [c.field for c in COLUMNS if c.field != "customer_name"]
+DEFAULT_SHOWN = [c.field for c in COLUMNS if c.shown and c.field != "customer_name"]
+SORTABLE_FORMATS = {"reason", "contact"}  # sorted by a neighbour instead: not sortable
+LOCALE_TEXT = {
+    "contains": N_("Contains"), "notContains": N_("Does not contain"),
+    "equals": N_("Equals"), "notEqual": N_("Does not equal"),
+    "startsWith": N_("Starts with"), "endsWith": N_("Ends with"), "blank": N_("Blank"),
+    "notBlank": N_("Not blank"), "greaterThan": N_("Greater than"),
+    "greaterThanOrEqual": N_("Greater than or equal to"), "lessThan": N_("Less than"),
+    "lessThanOrEqual": N_("Less than or equal to"), "inRange": N_("Between"),
+    "inRangeStart": N_("From"), "inRangeEnd": N_("To"), "andCondition": N_("AND"),
+    "orCondition": N_("OR"), "filterOoo": N_("Filter…"), "applyFilter": N_("Apply"),
+    "resetFilter": N_("Reset"), "clearFilter": N_("Clear"), "cancelFilter": N_("Cancel"),
+    "noRowsToShow": N_("No customers match these filters."), "loadingOoo": N_("Loading…"),
+    "before": N_("Before"), "after": N_("After"), "dateFormatOoo": N_("yyyy-mm-dd"),
+}
+
+
+# --- column definitions ----------------------------------------------------------------------
+
+
+def _definition(column: Column, shown: set[str]) -> dict[str, Any]:
+    spec: dict[str, Any] = {"field": column.field, "headerName": _(column.label),
+                            "width": column.width, "hide": column.field not in shown
+                            and column.field != "customer_name",
+                            "sortable": column.fmt not in SORTABLE_FORMATS,
+                            "headerTooltip": _(column.label)}
+    if column.filter:
+        spec["filter"], spec["filterParams"] = FILTERS[column.filter]
+    if column.fmt in RIGHT or column.fmt == "pct0":
+        spec["type"] = "rightAligned"
+    renderer = {"name": "CustomerLink", "contact": "ContactLinks", "tier": "TierBadge",
+                "status": "StatusBadge"}.get(column.fmt)
+    if renderer:
+        spec["cellRenderer"] = renderer
+    if column.fmt == "name":
+        spec.update(pinned="left", lockPinned=True, lockVisible=True)
+    if column.fmt in ("reason", "action"):
+        spec["tooltipField"] = column.field
+    if column.field == "revenue":
+        spec["initialSort"] = "desc"
+    return spec
+
+
+def column_defs(shown: list[str] | None = None) -> list[dict[str, Any]]:
+    """The grid's columns; ``shown``: the fields the column chooser keeps (default set
+    when empty or unknown)."""
+    keep = {f for f in (shown or []) if f in BY_FIELD} or set(DEFAULT_SHOWN)
+    defs = [_definition(c, keep) for c in COLUMNS]
+    defs.append({"field": "actions", "headerName": "", "width": 92, "pinned": "right",
+                 "sortable": False, "cellRenderer": "RowActions", "lockPinned": True,
+                 "cellRendererParams": {"contactLabel": _("Log a call or visit"),
+                                        "commentLabel": _("Add a comment")}})
+    defs.append({"field": SEARCH_FIELD, "hide": True, "lockVisible": True, "sortable": False,
+                 "filter": "agTextColumnFilter", "suppressColumnsToolPanel": True})
+    return defs
+
+
+def column_options() -> list[dict[str, str]]:
+    return [{"label": _(BY_FIELD[f].label), "value": f} for f in CHOOSABLE]
+
+
+def customer_grid() -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.CUSTOMERS_GRID, rowModelType="infinite", columnDefs=column_defs(),
+        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": False},
+        getRowId="params.data.row_id",
+        dashGridOptions={
+            "cacheBlockSize": PAGE_SIZE, "maxConcurrentDatasourceRequests": 1,
+            "infiniteInitialRowCount": 1, "maxBlocksInCache": 100,
+            "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
+                             "enableClickSelection": False},
+            "selectionColumnDef": {"pinned": "left", "width": 44},
+            "rowHeight": 34, "headerHeight": 36, "tooltipShowDelay": 400,
+            "localeText": {k: _(v) for k, v in LOCALE_TEXT.items()},
+            "suppressMultiSort": False, "animateRows": False,
+        },
+        className="ag-theme-alpine customer-grid",
+        style={"height": "calc(100vh - 320px)", "minHeight": "440px", "width": "100%"},
+    )
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def phone_href(phone: Any) -> str | None:
+    """``tel:`` link of a phone number (digits and a leading +), or None."""
+    if not isinstance(phone, str):
+        return None
+    digits = re.sub(r"[^\d]", "", phone)
+    if not 3 <= len(digits) <= 20:
+        return None
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def email_href(email: Any) -> str | None:
+    """``mailto:`` link of a plausible e-mail address, or None."""
+    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        return None
+    return "mailto:" + quote(email.strip(), safe="@.+-_")
+
+
+def portrait_href(code: Any, query: str = "") -> str:
+    """The portrait's address for a customer code (``query``: ``?as_of=…&period=…``)."""
+    return "/customer/" + quote(str(code), safe="") + query
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        or value is pd.NaT
+
+
+def _formatter(fmt: str, currency: str) -> Any:
+    def date(v: Any) -> str:
+        return "" if _missing(v) else format_date(pd.Timestamp(v).date())
+
+    return {
+        "money": lambda v: format_money(v, currency),
+        "int": lambda v: format_number(v),
+        "pct": lambda v: format_percent(v, signed=True),
+        "pct0": lambda v: format_percent(v),
+        "number1": lambda v: format_number(v, 1),
+        "churn": lambda v: format_percent(v),
+        "date": date,
+        "type": lambda v: "" if _missing(v) else customer_type_name(str(v)),
+        "move": lambda v: "" if _missing(v) else move_name(str(v)),
+        "action": lambda v: "" if _missing(v) else _(ACTION_NAMES.get(str(v), str(v))),
+    }.get(fmt)
+
+
+def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "") -> list[dict[str, Any]]:
+    """The rows of one page as the grid shows them."""
+    shown: dict[str, list[Any]] = {}
+    for column in COLUMNS:
+        if column.fmt in ("contact", "reason", "name", "tier", "status", "text"):
+            continue
+        make = _formatter(column.fmt, currency)
+        shown[column.field] = [make(v) for v in rows[column.field]]
+    text_fields = ("customer_name", "customer_code", "region", "account_manager")
+    for field in text_fields:
+        shown[field] = [None if _missing(v) else str(v) for v in rows[field]]
+    reasons = churn_reasons(rows) if len(rows) else pd.Series([], dtype=object)
+    status = rows["status"].astype(object)
+    records = []
+    for i in range(len(rows)):
+        code = rows["customer_code"].iat[i]
+        tier, prev, st = rows["abc_tier"].iat[i], rows["abc_tier_prev"].iat[i], status.iat[i]
+        phone, email = rows["phone"].iat[i], rows["email"].iat[i]
+        record = {name: values[i] for name, values in shown.items()}
+        record.update(
+            row_id=str(int(rows["customer_id"].iat[i])),
+            customer_id=int(rows["customer_id"].iat[i]),
+            href=portrait_href(code, link_query),
+            abc_tier=None if _missing(tier) else str(tier),
+            abc_tier_prev=None if _missing(prev) else str(prev),
+            status=None if _missing(st) else str(st),
+            status_label=None if _missing(st) else status_name(str(st)),
+            is_new=bool(rows["is_new"].iat[i]), new_label=status_name("new"),
+            phone=None if _missing(phone) else str(phone), phone_href=phone_href(phone),
+            email=None if _missing(email) else str(email), email_href=email_href(email),
+            reason=str(reasons.iat[i]),
+        )
+        records.append(record)
+    return records
+
+
+__all__ = ["CHOOSABLE", "COLUMNS", "DEFAULT_SHOWN", "PAGE_SIZE", "SEARCH_FIELD",
+           "column_defs", "column_options", "customer_grid", "email_href", "grid_rows",
+           "phone_href", "portrait_href"]

@@ -1,0 +1,246 @@
+"""The cards of the customer portrait, built from the portrait service's ``Portrait``: the
+revenue trend, the risk over time, the prediction in words, buying behaviour, purchase
+preferences, money, campaigns and the timeline.
+
+Every text that comes from the data (names, comments, campaign names) is a text child or an
+escaped chart label, never HTML or markdown.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import math
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from babel.dates import format_skeleton, get_day_names
+from dash import dcc, html
+
+from dashboard.i18n import (
+    N_,
+    _,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    locale_of,
+)
+from dashboard.reports.reasons import churn_reason
+from layouts.components.cards import panel
+from layouts.components.states import empty_state
+from layouts.figures import NEUTRAL, STATUS_COLOURS, TEXT_DARK, TIER_COLOURS, new_figure
+
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+BUCKET_NAMES = {"overdue_1_30": N_("1–30 days"), "overdue_31_60": N_("31–60 days"),
+                "overdue_61_90": N_("61–90 days"), "overdue_over_90": N_("over 90 days")}
+
+
+def chart_text(value: Any) -> str:
+    """Data text for a chart label: shown literally, never read as markup."""
+    return html_text.escape("" if value is None else str(value), quote=False)
+
+
+def _graph(figure: go.Figure) -> dcc.Graph:
+    height = int(figure.layout.height or 260)
+    return dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="portrait-graph",
+                     style={"height": f"{height}px"})
+
+
+def _month_label(month: Any) -> str:
+    return format_skeleton("yMMM", pd.Timestamp(month).date(), locale=locale_of())
+
+
+def _money(view: Any, value: Any) -> str:
+    return format_money(value, view.currency)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+# --- revenue trend ---------------------------------------------------------------------------
+
+
+def revenue_card(view: Any) -> html.Section:
+    monthly = view.monthly
+    if float(monthly["revenue"].abs().sum()) == 0 and float(
+            monthly["revenue_last_year"].abs().sum()) == 0:
+        body: Any = empty_state(_("No orders in the last 24 months"), icon="bi-bar-chart")
+        return panel(_("Revenue by month"), body)
+    labels = [_month_label(m) for m in monthly["month"]]
+    figure = new_figure(280)
+    figure.add_trace(go.Bar(x=labels, y=monthly["revenue"], name=_("Revenue"),
+                            marker={"color": TIER_COLOURS["B"]}))
+    figure.add_trace(go.Scatter(x=labels, y=monthly["revenue_last_year"], mode="lines",
+                                name=_("Same month last year"),
+                                line={"color": NEUTRAL, "width": 2}))
+    if monthly["target"].notna().any():
+        figure.add_trace(go.Scatter(x=labels, y=monthly["target"], mode="lines",
+                                    name=_("Target"), line={"color": TEXT_DARK, "dash": "dash",
+                                                            "width": 2}))
+    figure.update_layout(legend={"orientation": "h", "y": -0.18}, hovermode="x unified",
+                         yaxis={"tickformat": "~s"},
+                         xaxis={"tickmode": "array", "tickvals": labels[::3],
+                                "tickangle": 0})
+    note = _("last 24 months, the current month to date")
+    return panel(_("Revenue by month"), _graph(figure), note=note)
+
+
+# --- risk over time ------------------------------------------------------------------------
+
+
+def _risk_figure(points: pd.DataFrame, bands: tuple[float, float]) -> go.Figure:
+    churning, lost = bands
+    top = max(lost * 1.5, float(points["risk_score"].max()) * 1.1)
+    figure = new_figure(240)
+    for low, high, status in ((0, churning, "active"), (churning, lost, "churning"),
+                              (lost, top, "lost")):
+        figure.add_hrect(y0=low, y1=high, fillcolor=STATUS_COLOURS[status], opacity=0.12,
+                         line_width=0, layer="below")
+    labels = [format_date(pd.Timestamp(d).date()) for d in points["date"]]
+    figure.add_trace(go.Scatter(x=labels, y=points["risk_score"], mode="lines+markers",
+                                line={"color": TEXT_DARK, "width": 2}, name=_("Risk score")))
+    figure.update_layout(showlegend=False, yaxis={"range": [0, top]})
+    return figure
+
+
+def _changes(history: pd.DataFrame) -> html.Ul:
+    moves = history.loc[history["kind"] == "change"].tail(6).iloc[::-1]
+    items = [html.Li([html.Span(format_date(pd.Timestamp(r["date"]).date()),
+                                className="text-muted me-2"),
+                      html.Span(str(r["source_name"] or r["source"]) + ": " + str(r["label"]),
+                                className="fw-semibold me-2"),
+                      html.Span(str(r["reason"] or ""))])
+             for _i, r in moves.iterrows()]
+    return html.Ul(items, className="history-list")
+
+
+def risk_card(view: Any) -> html.Section:
+    title = _("Risk over time")
+    if view.history is None:
+        return panel(title, empty_state(_("The risk history is not available yet."),
+                                        icon="bi-graph-up"))
+    points = view.history.loc[(view.history["kind"] == "month_end")
+                              & view.history["risk_score"].notna()]
+    if points.empty:
+        return panel(title, empty_state(_("No month-end figures recorded yet"),
+                                        _("They are written each time the figures are "
+                                          "recomputed."), icon="bi-graph-up"))
+    body = [_graph(_risk_figure(points, view.risk_bands)), _changes(view.history)]
+    note = _("shaded: active, churning, lost")
+    return panel(title, body, note=note)
+
+
+# --- prediction and key dates -----------------------------------------------------------------
+
+
+def chance_text(churn_probability: float) -> str:
+    """The chance of an order in per cent, never a flat 0 % or 100 % (the model cannot be
+    that sure)."""
+    chance = (1.0 - float(churn_probability)) * 100.0
+    if chance >= 99.5:
+        return "> " + format_percent(99)
+    if chance < 0.5:
+        return "< " + format_percent(1)
+    return format_percent(chance)
+
+
+def prediction_words(view: Any) -> tuple[str, str]:
+    """("82 %", "likely to order in the next 90 days — usually orders every 12 days, …")."""
+    row = view.figures or {}
+    chance = row.get("churn_probability")
+    if _missing(chance):
+        return "", _("No prediction: no order yet.")
+    words = _("likely to order in the next {days} days", days=view.horizon_days)
+    reason = churn_reason(row)
+    return chance_text(float(chance)), words + (" — " + reason if reason else "")
+
+
+def _fact(label: str, value: str) -> html.Div:
+    return html.Div([html.Dt(label), html.Dd(value)], className="fact")
+
+
+def _when(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    return format_date(pd.Timestamp(value).date())
+
+
+def prediction_card(view: Any) -> html.Section:
+    figure, words = prediction_words(view)
+    row = view.figures or {}
+    seen = view.last_contacts
+    facts = html.Dl([
+        _fact(_("Revenue this period"), _money(view, row.get("revenue"))),
+        _fact(_("Growth"), format_percent(row.get("growth_pct"), signed=True)),
+        _fact(_("Orders this period"), format_number(row.get("orders"))),
+        _fact(_("Risk score"), format_number(row.get("risk_score"), 1)),
+        _fact(_("Last order"), _when(seen.get("last_order"))),
+        _fact(_("Last visit"), _when(seen.get("last_visit"))),
+        _fact(_("Last call"), _when(seen.get("last_call"))),
+        _fact(_("Last coupon"), _when(seen.get("last_coupon"))),
+    ], className="fact-grid")
+    head = html.Div([html.Div(figure, className="prediction-figure") if figure else None,
+                     html.P(words, className="prediction-text")])
+    return panel(_("Prediction"), [head, facts])
+
+
+# --- buying behaviour ---------------------------------------------------------------------------
+
+
+def _gap_figure(view: Any, usual: float | None) -> go.Figure:
+    gaps = view.gaps
+    labels = [str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in zip(gaps["low"],
+                                                                     gaps["high"], strict=True)]
+    figure = new_figure(200)
+    figure.add_trace(go.Bar(x=labels, y=gaps["count"], marker={"color": TIER_COLOURS["C"]},
+                            name=_("Gaps")))
+    if usual is not None and len(gaps):
+        width = int(gaps["high"].iat[0] - gaps["low"].iat[0] + 1)
+        spot = min(int((round(usual) - 1) // width), len(gaps) - 1)
+        figure.add_vline(x=spot, line={"color": TIER_COLOURS["A"], "dash": "dash", "width": 2})
+        figure.add_annotation(x=spot, yref="paper", y=1.08, showarrow=False,
+                              text=chart_text(_("usual gap: {days} days",
+                                                days=format_number(usual, 1))))
+    figure.update_layout(showlegend=False, xaxis={"title": {"text": _("days between "
+                                                                        "purchases")}})
+    return figure
+
+
+def _weekday_figure(view: Any) -> go.Figure:
+    names = get_day_names("abbreviated", locale=locale_of())
+    pattern = view.weekdays
+    colours = [TIER_COLOURS["A"] if i == view.usual_weekday else TIER_COLOURS["B"]
+               for i in pattern["weekday"]]
+    figure = new_figure(200)
+    figure.add_trace(go.Bar(x=[names[int(i)] for i in pattern["weekday"]],
+                            y=pattern["purchase_days"], marker={"color": colours}))
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def behaviour_card(view: Any, usual: float | None) -> html.Section:
+    title = _("Buying behaviour")
+    if view.gaps.empty and int(view.weekdays["purchase_days"].sum()) == 0:
+        return panel(title, empty_state(_("Not enough purchases to show a pattern"),
+                                        icon="bi-calendar3"))
+    year = view.behaviour or {}
+    names = get_day_names("wide", locale=locale_of())
+    facts = html.Dl([
+        _fact(_("Average order value"), _money(view, year.get("avg_order_value"))),
+        _fact(_("Return rate"), format_percent(year.get("return_rate_pct"), 1)),
+        _fact(_("Orders with a coupon"), format_percent(year.get("coupon_rate_pct"))),
+        _fact(_("Usual weekday"), names[view.usual_weekday] if view.usual_weekday is not None
+              else _("none")),
+    ], className="fact-grid")
+    body = [facts, dbc.Row([
+        dbc.Col([html.H3(_("Gaps between purchase days"), className="card-sub"),
+                 _graph(_gap_figure(view, usual))], md=7),
+        dbc.Col([html.H3(_("Purchase days by weekday (last 12 months)"),
+                         className="card-sub"), _graph(_weekday_figure(view))], md=5)])]
+    return panel(title, body, note=_("last 12 months"))

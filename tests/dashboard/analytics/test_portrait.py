@@ -1,0 +1,98 @@
+"""One customer's portrait figures, worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.analytics.portrait import (
+    gap_histogram,
+    monthly_revenue,
+    preferences,
+    purchase_gaps,
+    usual_weekday,
+    weekday_pattern,
+)
+from tests.dashboard.analytics.builders import return_only, sale
+
+AS_OF = dt.date(2026, 11, 22)  # a Sunday
+
+
+def _days(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows)
+
+
+DAYS = _days([
+    sale(1, "2025-10-05", 100.0),
+    sale(1, "2025-11-03", 200.0, orders=2),
+    sale(1, "2025-11-25", 50.0),            # after 22 Nov a year ago: not in last year's Nov
+    sale(1, "2026-10-12", 300.0),
+    return_only(1, "2026-10-20", 40.0),     # lowers October, is not a purchase day
+    sale(1, "2026-11-02", 80.0),
+    sale(1, "2026-11-16", 120.0),
+    sale(1, "2026-11-23", 999.0),           # after the as-of date
+])
+
+
+def test_monthly_revenue_against_last_year_and_target() -> None:
+    targets = pd.DataFrame({"month": pd.to_datetime(["2026-11-01", "2026-10-01",
+                                                     "2024-01-01"]),
+                            "amount": [250.0, 300.0, 1.0]})
+    monthly = monthly_revenue(DAYS, AS_OF, months=24, targets=targets)
+    assert len(monthly) == 24
+    assert monthly["month"].iat[0] == pd.Timestamp("2024-12-01")
+    assert monthly["month"].iat[-1] == pd.Timestamp("2026-11-01")
+    last = monthly.set_index("month")
+    assert last.loc["2026-11-01", "revenue"] == 200.0  # 80 + 120, not the 23rd
+    assert last.loc["2026-11-01", "orders"] == 2
+    assert last.loc["2026-10-01", "revenue"] == 260.0  # 300 - 40 returned
+    assert last.loc["2026-11-01", "revenue_last_year"] == 200.0  # 3 Nov 2025, not 25 Nov
+    assert last.loc["2026-10-01", "revenue_last_year"] == 100.0
+    assert last.loc["2025-11-01", "revenue"] == 250.0  # a whole month when it is past
+    assert last.loc["2026-11-01", "target"] == 250.0
+    assert np.isnan(last.loc["2026-09-01", "target"])
+
+
+def test_gaps_between_purchase_days() -> None:
+    gaps = purchase_gaps(DAYS, AS_OF)
+    # 5 Oct, 3 Nov, 25 Nov 2025, 12 Oct, 2 Nov, 16 Nov 2026 (the return day does not count)
+    assert gaps.tolist() == [29, 22, 321, 21, 14]
+    histogram = gap_histogram(gaps)
+    assert histogram["high"].iat[0] - histogram["low"].iat[0] + 1 == 30  # 321 // 30 + 1 bins
+    assert histogram["count"].sum() == 5
+    assert histogram.loc[histogram["low"] == 1, "count"].iat[0] == 4  # 14, 21, 22, 29
+    assert histogram.loc[histogram["low"] == 301, "count"].iat[0] == 1
+    assert gap_histogram(np.array([], dtype=np.int64)).empty
+    single = gap_histogram(np.array([1, 1, 3]))
+    assert single[["low", "high", "count"]].values.tolist() == [[1, 1, 2], [2, 2, 0],
+                                                                [3, 3, 1]]
+
+
+def test_weekday_pattern_over_the_last_year() -> None:
+    pattern = weekday_pattern(DAYS, AS_OF)
+    # in the last 365 days: 25 Nov 2025 (Tue), 12 Oct (Mon), 2 Nov (Mon), 16 Nov 2026 (Mon)
+    assert pattern["purchase_days"].tolist() == [3, 1, 0, 0, 0, 0, 0]
+    assert pattern["share_pct"].iat[0] == pytest.approx(75.0)
+    assert usual_weekday(pattern) == 0
+    assert usual_weekday(weekday_pattern(DAYS.iloc[:0], AS_OF)) is None
+    spread = weekday_pattern(_days([sale(1, d, 1.0) for d in pd.date_range(
+        "2026-11-01", "2026-11-07")]), AS_OF)
+    assert usual_weekday(spread) is None  # one day in seven: no usual weekday
+
+
+def test_preferences_and_share_of_spend() -> None:
+    mix = pd.DataFrame({
+        "sku": ["P1", "P2", "P3", "P4"], "product": ["Bolt", "Nut", "Glue", "Tape"],
+        "category": ["Fasteners", "Fasteners", "Adhesives", None],
+        "revenue": [600.0, 200.0, 250.0, -50.0], "quantity": [10.0, 5.0, 1.0, -1.0],
+        "orders": [3, 2, 1, 1]})
+    categories, products = preferences(mix, top=3)
+    assert categories["category"].tolist() == ["Fasteners", "Adhesives", None]
+    assert categories["share_pct"].tolist() == pytest.approx([80.0, 25.0, -5.0])
+    assert products["sku"].tolist() == ["P1", "P3", "P2"]
+    assert products["share_pct"].tolist() == pytest.approx([60.0, 25.0, 20.0])
+    returned_only = mix.assign(revenue=[-1.0, 0.0, 0.0, 0.0])
+    assert preferences(returned_only)[1]["share_pct"].isna().all()
