@@ -202,13 +202,17 @@ def _missing(value: Any) -> bool:
 DASH = "–"
 
 
+@functools.cache
+def _pattern(text: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(text)
+
+
 def format_number(value: Any, digits: int = 0, language: str | None = None) -> str:
     """``3,410`` / ``3,410.5``: thousands separators, at most ``digits`` decimals."""
     if _missing(value):
         return DASH
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(float(value), format=pattern,
-                                        locale=locale_of(language))
+    return _pattern(pattern).apply(float(value), locale_of(language))
 
 
 def format_money(value: Any, currency: str, language: str | None = None, *,
@@ -250,8 +254,7 @@ def format_percent(value_pct: Any, digits: int = 0, language: str | None = None,
         return DASH
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
     share = float(value_pct) / 100.0
-    text = babel_numbers.format_percent(abs(share) if signed else share, format=pattern,
-                                        locale=locale_of(language))
+    text = _pattern(pattern).apply(abs(share) if signed else share, locale_of(language))
     if signed:
         rounded = round(abs(float(value_pct)), digits)
         sign = "+" if float(value_pct) > 0 and rounded else ("−" if float(value_pct) < 0

@@ -39,19 +39,20 @@ def _amount(value: float, signed: bool = False) -> str:
 
 
 def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
+    columns = ["customer_code", "customer_name", f"{metric}_prev_30d", f"{metric}_30d",
+               f"{metric}_change", f"{metric}_growth_pct"]
     out = []
-    for record in rows.to_dict("records"):
-        change = float(record[f"{metric}_change"])
-        growth = record[f"{metric}_growth_pct"]
+    for code, name, before, after, change, growth in zip(
+            *(rows[c].tolist() for c in columns), strict=True):
         growth_text = _("from nothing") if growth is None or (isinstance(growth, float) and
                                                               math.isnan(growth)) \
             else format_percent(growth, signed=True)
-        name = record["customer_name"] or record["customer_code"]
+        name = name if isinstance(name, str) and name else code
         out.append(html.Tr([
-            html.Td([name, html.Br(), html.Small(record["customer_code"])], className="name",
-                    title=f"{name} ({record['customer_code']})"),
-            html.Td(_amount(record[f"{metric}_prev_30d"]), className=f"num {WIDE_ONLY}"),
-            html.Td(_amount(record[f"{metric}_30d"]), className="num"),
+            html.Td(name, className="name", title=f"{name} ({code})",
+                    **{"data-code": code}),  # shown below the name by the CSS
+            html.Td(_amount(before), className=f"num {WIDE_ONLY}"),
+            html.Td(_amount(after), className="num"),
             html.Td(_amount(change, signed=True), className="num fw-semibold",
                     style={"color": GOOD if change > 0 else BAD}, title=growth_text),
         ]))

@@ -1,9 +1,10 @@
 """The cockpit overview: everything the page shows, in one call.
 
 ``get_overview(runtime, actor, query)`` resolves the filters for the actor (the filter
-service), narrows the cached customer table to the actor's scope and the filters
-(``figures.scoped_table``) and reduces it with ``analytics.overview.cockpit_overview``; no
-figure is computed twice and nothing here touches orders. Cash and guest sales are added to
+service), narrows the cached customer table to the actor's scope (remembered per data
+version) and the filters (``figures.narrow``, as ``figures.scoped_table`` does) and reduces
+it with ``analytics.overview.cockpit_overview``; no figure is computed twice and nothing
+here touches orders. Cash and guest sales are added to
 revenue only in the owner's unfiltered view (they belong to no customer, type, region or
 account manager).
 
@@ -19,11 +20,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from dashboard.analytics.overview import Overview, cockpit_overview
+from dashboard.analytics.abc import tier_matrix
+from dashboard.analytics.movers import KINDS, METRICS, top_movers
+from dashboard.analytics.overview import Overview, kpi_totals, status_summary, tier_summary
 from dashboard.analytics.periods import Period, period_bounds
-from dashboard.analytics.selection import MOVERS, Selector, count, entry_counts, move_counts
+from dashboard.analytics.selection import entry_counts, move_counts, mover_counts
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services import figures
@@ -93,18 +97,57 @@ def backtest_card(runtime: Runtime, actor: Actor, as_of: dt.date) -> BacktestCar
                         recency_pct=result.recency_stopped_pct)
 
 
+def mover_candidates(table: pd.DataFrame, metric: str, kind: str, top: int) -> pd.DataFrame:
+    """The rows that can make the top ``top`` of a surge or drop list: those with one of the
+    ``top`` largest changes, ties included (``top_movers`` of them is ``top_movers`` of the
+    whole table, without sorting thousands of rows)."""
+    inside = (table[f"{metric}_move"] == kind).to_numpy(dtype=bool, na_value=False)
+    size = np.abs(table[f"{metric}_change"].to_numpy(dtype=np.float64))
+    if inside.sum() > top:
+        floor = np.partition(size[inside], inside.sum() - top)[inside.sum() - top]
+        inside = inside & (size >= floor)
+    columns = ["customer_id", "customer_code", "customer_name", f"{metric}_prev_30d",
+               f"{metric}_30d", f"{metric}_change", f"{metric}_growth_pct", f"{metric}_move"]
+    return table.loc[inside, columns]
+
+
+def overview_of(table: pd.DataFrame, anonymous: pd.DataFrame | None, period: Period,
+                top: int = TOP_MOVERS) -> Overview:
+    """``analytics.overview.cockpit_overview``, each figure from the same function, the top
+    movers asked of their candidates only (a test holds the two equal)."""
+    return Overview(
+        kpis=kpi_totals(table, anonymous, period),
+        statuses=status_summary(table),
+        tiers=tier_summary(table),
+        tier_matrix=tier_matrix(table["abc_tier_prev"], table["abc_tier"]),
+        movers={(m, k): top_movers(mover_candidates(table, m, k, top), m, k, top)
+                for m in METRICS for k in KINDS},
+    )
+
+
 def get_overview(runtime: Runtime, actor: Actor, query: Any) -> CockpitView:
     """The overview for ``actor`` under the filters ``query`` asks for (anything with the
-    filter fields: the address's ``FilterQuery`` or a resolved ``Filters``)."""
+    filter fields: the address's ``FilterQuery`` or a resolved ``Filters``); remembered per
+    data version, scope and filters, so a view seen before costs no figure work."""
     choices = filter_service.get_filter_choices(runtime, actor)
     filters = filter_service.resolve_filters(runtime, actor, query, choices)
-    table = figures.scoped_table(runtime, actor, filters)
+    key = ("overview", *filter_service.identity(runtime), actor.scope_key, filters,
+           choices.today, figures.figure_settings(runtime).cache_key())
+    return filter_service.remembered(
+        runtime, key, lambda: _view(runtime, actor, filters, choices),
+        keep=lambda view: view.backtest.state != "unavailable")  # try that card again
+
+
+def _view(runtime: Runtime, actor: Actor, filters: Filters,
+          choices: filter_service.FilterChoices) -> CockpitView:
+    table = figures.narrow(figures.customer_table(runtime, filters.as_of, filters.period),
+                           filter_service.scope_ids(runtime, actor), filters)
     period = period_bounds(filters.as_of, filters.period)
     cash = actor.scope_kind == "all" and _unfiltered(filters)
     overview = None
     if len(table):
         anonymous = figures.anonymous_days(runtime) if cash else None
-        overview = cockpit_overview(table, anonymous, period, top=TOP_MOVERS)
+        overview = overview_of(table, anonymous, period)
     return CockpitView(
         filters=filters, today=choices.today, default_period=choices.default_period,
         period=period, scope=actor.scope_kind,
@@ -112,9 +155,10 @@ def get_overview(runtime: Runtime, actor: Actor, query: Any) -> CockpitView:
         customers=len(table),
         currency=str(runtime.settings.currency or "CNY"), cash_sales_included=cash,
         overview=overview, moves=move_counts(table), entries=entry_counts(table),
-        mover_counts={m: count(table, Selector(mover=m)) for m in MOVERS},
+        mover_counts=mover_counts(table),
         backtest=backtest_card(runtime, actor, filters.as_of),
     )
 
 
-__all__ = ["BacktestCard", "CockpitView", "backtest_card", "get_overview"]
+__all__ = ["BacktestCard", "CockpitView", "backtest_card", "get_overview", "mover_candidates",
+           "overview_of"]

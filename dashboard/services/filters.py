@@ -12,18 +12,26 @@ figures service narrows to the scope in any case.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from dashboard.analytics.periods import PERIODS, ROLLING
 from dashboard.data import filters as data
-from dashboard.db import session_scope
+from dashboard.data.scope import load_scope_customer_ids
+from dashboard.db import data_identity, session_scope
 from dashboard.models import CUSTOMER_TYPES
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services.figures import Filters
 
 EARLIEST = dt.date(2000, 1, 1)
+MEMO_ITEMS = 256
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,51 @@ def default_period(runtime: Runtime) -> str:
     return next((key for key, length in ROLLING.items() if length == days), "30d")
 
 
+def remembered(runtime: Runtime, key: tuple, compute: Callable[[], Any],
+               keep: Callable[[Any], bool] = lambda _value: True) -> Any:
+    """``compute()`` kept in this process for ``key`` (which names the data version it comes
+    from), the last :data:`MEMO_ITEMS` keys, unless ``keep`` says no: the scope, the bar's
+    options and the views are read on every filter change and change only with the data."""
+    with _LOCK:
+        memo = runtime.extras.setdefault("filter_memo", OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    value = compute()
+    if keep(value):
+        with _LOCK:
+            memo[key] = value
+            while len(memo) > MEMO_ITEMS:
+                memo.popitem(last=False)
+    return value
+
+
+def identity(runtime: Runtime) -> tuple[str, int]:
+    """(database instance, data version): what remembered lookups are keyed by."""
+    with session_scope(runtime.engine) as session:
+        return data_identity(session)
+
+
+def scope_ids(runtime: Runtime, actor: Actor) -> np.ndarray | None:
+    """Ids of the customers ``actor`` may see (``None``: all), per data version: customers
+    and account managers change only through imports and the demo, which bump it."""
+    if actor.scope_kind == "all":
+        return None
+
+    def compute() -> np.ndarray:
+        with session_scope(runtime.engine) as session:
+            return load_scope_customer_ids(session, actor)
+
+    return remembered(runtime, ("scope", *identity(runtime), actor.scope_key), compute)
+
+
 def get_filter_choices(runtime: Runtime, actor: Actor) -> FilterChoices:
+    key = ("choices", *identity(runtime), actor.scope_key, today(runtime),
+           default_period(runtime))
+    return remembered(runtime, key, lambda: _choices(runtime, actor))
+
+
+def _choices(runtime: Runtime, actor: Actor) -> FilterChoices:
     with session_scope(runtime.engine) as session:
         segments = data.load_segments(session, actor)
         reps = data.load_scope_reps(session, actor)
@@ -98,4 +150,4 @@ def get_filter_bar(runtime: Runtime, actor: Actor, query: Any) -> FilterBar:
 
 
 __all__ = ["FilterBar", "FilterChoices", "default_period", "get_filter_bar",
-           "get_filter_choices", "resolve_filters", "today"]
+           "get_filter_choices", "identity", "remembered", "resolve_filters", "scope_ids", "today"]

@@ -58,8 +58,8 @@ def test_a_control_change_writes_the_address(world, signed_in) -> None:  # noqa:
                 ids.FILTER_TYPE: "Retail", ids.FILTER_REGION: ALL, ids.FILTER_MANAGER: ALL}
     out = _sync(owner, "/customers", "?status=lost&period=90d", controls,
                 changed=f"{ids.FILTER_PERIOD}.value")
-    # /customers has no bar yet (its page comes later): the bar hides, the address stays
-    assert out == {ids.FILTER_BAR: {"className": "filter-bar filter-hidden"}}
+    # on the customer list the list selector stays in the address
+    assert out == {ids.URL: {"search": "?period=quarter&type=Retail&status=lost"}}
     out = _sync(owner, "/", "?period=90d", controls, changed=f"{ids.FILTER_PERIOD}.value")
     assert out[ids.URL] == {"search": "?period=quarter&type=Retail"}
     assert set(out) == {ids.URL}  # the bar itself is left alone

@@ -7,7 +7,7 @@ import re
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import catalogs
@@ -61,7 +61,7 @@ def test_translations_keep_the_placeholders(language: str) -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set().union(*(_placeholders(i) for i in ids))
-        for form in forms:
+        for form in (f for f in forms if f):  # an empty one is reported as untranslated
             assert _placeholders(form) <= wanted, (message.id, form)
             assert _placeholders(form) >= _placeholders(ids[-1]) - {"n"}, (message.id, form)
 
@@ -167,6 +167,7 @@ def test_full_money_numbers_percentages_and_dates() -> None:
     assert format_date_range(day, day, "en") == "Nov 22, 2026"
 
 
+@settings(deadline=None)
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
 def test_compact_money_keeps_three_significant_digits(amount: float) -> None:
     text = format_money(amount, "CNY", "en", compact=True)

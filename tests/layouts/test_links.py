@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.analytics.abc import MOVES, TIERS
@@ -124,6 +124,7 @@ selectors = st.builds(
 )
 
 
+@settings(deadline=None)  # the machine is shared: no per-example time limit
 @given(filter_queries, selectors)
 def test_round_trip(filters: FilterQuery, selector: Selector) -> None:
     url = customers_url(filters, selector)
@@ -136,6 +137,7 @@ def test_round_trip(filters: FilterQuery, selector: Selector) -> None:
     assert parse_selector(search) == selector
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["as_of", "period", "type", "region", "manager",
                                         "status", "new", "tier", "tier_prev", "move",
                                         "mover", "x"]),

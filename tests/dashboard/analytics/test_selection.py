@@ -18,6 +18,7 @@ from dashboard.analytics.selection import (
     count,
     entry_counts,
     move_counts,
+    mover_counts,
     select,
     selection_mask,
 )
@@ -86,6 +87,10 @@ def test_each_selector_by_hand(table: pd.DataFrame, selector: Selector,
 def test_counts_below_the_matrix(table: pd.DataFrame) -> None:
     assert move_counts(table).to_dict() == {"up": 1, "down": 1, "same": 2, "new": 1}
     assert entry_counts(table).to_dict() == {"A": 0, "B": 0, "C": 1, "D": 1}
+    assert mover_counts(table) == {"revenue_surge": 1, "revenue_drop": 1, "orders_surge": 0,
+                                   "orders_drop": 1}
+    empty = table.iloc[:0]
+    assert move_counts(empty).sum() == 0 and entry_counts(empty).sum() == 0
 
 
 def test_empty_selector_keeps_the_very_table(table: pd.DataFrame) -> None:
@@ -120,6 +125,12 @@ def test_cockpit_counts_equal_the_rows_behind_their_links(data: tuple) -> None:
     assert view.tier_matrix.to_numpy().sum() + entry_counts(t).sum() == len(t)
     assert move_counts(t).sum() == int(t["tier_move"].notna().sum())
     assert set(move_counts(t).index) == set(MOVES)
+    for move in MOVES:
+        assert move_counts(t)[move] == count(t, Selector(move=move))
+    for tier in TIERS:
+        assert entry_counts(t)[tier] == count(t, Selector(tier_prev=NO_TIER, tier=tier))
+    for mover, found in mover_counts(t).items():
+        assert found == count(t, Selector(mover=mover))
     for metric, kind in view.movers:
         shown = view.movers[(metric, kind)]["customer_id"]
         assert np.isin(shown, select(t, Selector(mover=f"{metric}_{kind}"))["customer_id"]).all()

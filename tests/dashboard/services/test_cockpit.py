@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.analytics.backtest import BacktestResult, FlagScore
+from dashboard.analytics.overview import cockpit_overview
+from dashboard.analytics.periods import period_bounds
+from dashboard.analytics.settings import FigureSettings
+from dashboard.analytics.table import customer_table
 from dashboard.data.snapshot import forget_memo
 from dashboard.services import cockpit as service
 from dashboard.services import figures
 from layouts.links import FilterQuery
+from tests.dashboard.analytics.test_properties import inputs
 from tests.dashboard.services.cockpit_world import AS_OF, build_cockpit_world
 
 
@@ -114,3 +123,58 @@ def test_backtest_card_states(runtime, world, monkeypatch) -> None:  # noqa: ANN
     monkeypatch.setattr(figures, "get_backtest", broken)
     assert service.backtest_card(runtime, owner, AS_OF).state == "unavailable"
     assert service.get_overview(runtime, owner, FilterQuery()).customers == 6
+
+
+@settings(max_examples=40, deadline=None)
+@given(inputs(max_customers=8), st.integers(1, 4))
+def test_overview_equals_the_analytics_overview(data: tuple, top: int) -> None:
+    """The service asks for the top movers of their candidates only: same lists, ties
+    at the cut included."""
+    days, customers = data
+    table = customer_table(days, customers, AS_OF, "30d", FigureSettings(
+        mover_min_revenue=1, mover_min_orders=1))
+    period = period_bounds(AS_OF, "30d")
+    fast, plain = service.overview_of(table, None, period, top), cockpit_overview(
+        table, None, period, top)
+    for name in ("kpis", "statuses", "tiers", "tier_matrix"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name))
+    assert fast.movers.keys() == plain.movers.keys()
+    for key, rows in plain.movers.items():
+        pd.testing.assert_frame_equal(fast.movers[key].reset_index(drop=True),
+                                      rows.reset_index(drop=True), check_dtype=False)
+
+
+def test_mover_candidates_keep_ties_at_the_cut() -> None:
+    table = pd.DataFrame({
+        "customer_id": [1, 2, 3, 4, 5], "customer_code": list("ABCDE"),
+        "customer_name": list("abcde"), "revenue_prev_30d": [0.0] * 5,
+        "revenue_30d": [9.0, 5.0, 5.0, 3.0, 8.0], "revenue_change": [9.0, 5.0, 5.0, 3.0, -8.0],
+        "revenue_growth_pct": [np.nan] * 5,
+        "revenue_move": pd.Categorical(["surge", "surge", "surge", "surge", "drop"],
+                                       categories=["surge", "drop"]),
+    })
+    assert service.mover_candidates(table, "revenue", "surge", 2)["customer_code"].tolist() \
+        == ["A", "B", "C"]
+    assert service.mover_candidates(table, "revenue", "drop", 2)["customer_code"].tolist() \
+        == ["E"]
+
+
+def test_views_are_remembered_per_scope_filters_and_data_version(runtime, world) -> None:  # noqa: ANN001
+    from dashboard.data.rollups import refresh_rollups
+    from dashboard.db import bump_data_version, session_scope
+    from tests.dashboard.services.cockpit_world import _order
+
+    owner = service.get_overview(runtime, world.actor("owner"), FilterQuery())
+    assert service.get_overview(runtime, world.actor("owner"), FilterQuery()) is owner
+    assert service.get_overview(runtime, world.actor("owner"),
+                                FilterQuery(period="90d")) is not owner
+    east = service.get_overview(runtime, world.actor("manager_east"), FilterQuery())
+    assert east.customers == 3 and east.overview.kpis.loc["revenue", "current"] == 7500.0
+    west = service.get_overview(runtime, world.actor("rep_zhao"), FilterQuery())
+    assert west.customers == 3 and west.overview.kpis.loc["revenue", "current"] == 0.0
+    with session_scope(runtime.engine, write=True) as session:
+        _order(session, "LATE-1", world.customers["B"], AS_OF, 900.0)
+        refresh_rollups(session, [(world.customers["B"], AS_OF)])
+        bump_data_version(session)
+    again = service.get_overview(runtime, world.actor("rep_zhao"), FilterQuery())
+    assert again.overview.kpis.loc["revenue", "current"] == 900.0

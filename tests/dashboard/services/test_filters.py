@@ -86,3 +86,22 @@ def test_bar_state(runtime, world) -> None:  # noqa: ANN001
                                              FilterQuery(rep_id=world.reps["Zhao"])))
     assert owner[9] == str(world.reps["Zhao"])
     assert [o["label"] for o in owner[8]] == ["All account managers", "Wang", "Zhao"]
+
+
+def test_scope_and_choices_are_remembered_per_data_version(runtime, world) -> None:  # noqa: ANN001
+    from dashboard.db import bump_data_version, session_scope
+    from dashboard.models import Customer
+
+    east = world.actor("manager_east")
+    first = service.scope_ids(runtime, east)
+    assert sorted(first) == sorted(world.customers[c] for c in "ADF")
+    assert service.scope_ids(runtime, east) is first
+    choices = service.get_filter_choices(runtime, east)
+    assert service.get_filter_choices(runtime, east) is choices
+    assert service.scope_ids(runtime, world.actor("owner")) is None
+    with session_scope(runtime.engine, write=True) as session:
+        session.get(Customer, world.customers["B"]).rep_id = world.reps["Wang"]
+        bump_data_version(session)  # every write that moves customers bumps the version
+    assert sorted(service.scope_ids(runtime, east)) == sorted(
+        world.customers[c] for c in "ABDF")
+    assert service.get_filter_choices(runtime, east).regions == ("East", "West")
