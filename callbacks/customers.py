@@ -18,7 +18,7 @@ from dashboard.services import customers as service
 from layouts import ids, links
 from layouts.components.contact_form import modal_title, saved_text
 from layouts.customer_grid import column_defs, grid_rows
-from layouts.customers import (
+from layouts.customer_words import (
     CAMPAIGN_PATH,
     count_text,
     coupon_href,

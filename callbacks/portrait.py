@@ -16,9 +16,9 @@ from dashboard.services import contacts, customers
 from dashboard.services import portrait as service
 from layouts import ids, links
 from layouts.components.contact_form import modal_title, saved_text
-from layouts.customers import coupon_href
-from layouts.portrait import CAMPAIGN_PATH, header, not_found
+from layouts.customer_words import CAMPAIGN_PATH, coupon_href
 from layouts.portrait_cards import behaviour_card, prediction_card, revenue_card, risk_card
+from layouts.portrait_head import header, not_found
 from layouts.portrait_lists import campaigns_card, money_card, preferences_card, timeline_card
 
 CARDS = (ids.PORTRAIT_REVENUE, ids.PORTRAIT_PREDICTION, ids.PORTRAIT_RISK, ids.PORTRAIT_MONEY,

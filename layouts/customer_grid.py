@@ -47,7 +47,7 @@ FILTERS = {"text": ("agTextColumnFilter", TEXT_FILTER),
            "number": ("agNumberColumnFilter", NUMBER_FILTER),
            "date": ("agDateColumnFilter", DATE_FILTER)}
 RIGHT = {"money", "int", "pct", "number1", "churn"}
-_EMAIL = re.compile(r"^[^@\s<>\"'`\\]+@[^@\s<>\"'`\\]+\.[^@\s<>\"'`\\]+$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,18 @@ class Column:
 COLUMNS = (
     Column("customer_name", N_("Customer"), "name", 230, filter="text"),
     Column("abc_tier", N_("Tier"), "tier", 66),
-    Column("abc_tier_prev", N_("Prev. tier"), "tier", 84),
+    Column("abc_tier_prev", N_("Prev. tier"), "tier", 100),
     Column("status", N_("Status"), "status", 150),
-    Column("revenue", N_("Revenue"), "money", 120, filter="number"),
-    Column("growth_pct", N_("Growth"), "pct", 90, filter="number"),
-    Column("orders", N_("Orders"), "int", 80, filter="number"),
-    Column("last_order_date", N_("Last order"), "date", 120, filter="date"),
-    Column("risk_score", N_("Risk"), "number1", 72, filter="number"),
-    Column("churn_pct", N_("Churn probability"), "churn", 110, filter="number"),
-    Column("receivable", N_("Receivable"), "money", 120, filter="number"),
-    Column("overdue", N_("Overdue"), "money", 110, filter="number"),
-    Column("last_visit", N_("Last visit"), "date", 120, filter="date"),
-    Column("last_coupon", N_("Last coupon"), "date", 120, filter="date"),
+    Column("revenue", N_("Revenue"), "money", 140, filter="number"),
+    Column("growth_pct", N_("Growth"), "pct", 125, filter="number"),
+    Column("orders", N_("Orders"), "int", 108, filter="number"),
+    Column("last_order_date", N_("Last order"), "date", 135, filter="date"),
+    Column("risk_score", N_("Risk"), "number1", 92, filter="number"),
+    Column("churn_pct", N_("Churn probability"), "churn", 165, filter="number"),
+    Column("receivable", N_("Receivable"), "money", 140, filter="number"),
+    Column("overdue", N_("Overdue"), "money", 130, filter="number"),
+    Column("last_visit", N_("Last visit"), "date", 135, filter="date"),
+    Column("last_coupon", N_("Last coupon"), "date", 145, filter="date"),
     Column("account_manager", N_("Account manager"), "text", 140, filter="text"),
     Column("region", N_("Region"), "text", 125, filter="text"),
     Column("contact", N_("Contact"), "contact", 250, filter="text"),

@@ -13,32 +13,20 @@ its rows page by page.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.analytics.abc import TIERS
-from dashboard.analytics.selection import NO_TIER, Selector
-from dashboard.i18n import N_, _, format_date, format_number, ngettext
+from dashboard.i18n import _
 from layouts import ids
 from layouts.components.contact_form import ContactIds, contact_modal
-from layouts.components.states import empty_state, skeleton
+from layouts.components.states import skeleton
 from layouts.customer_grid import DEFAULT_SHOWN, column_options, customer_grid
-from layouts.labels import customer_type_name, move_name, period_name, status_name
-from layouts.links import customers_url, encode, query_params
+from layouts.customer_words import CAMPAIGN_PATH, EXPORT_PATH
+from layouts.links import query_params
 
-EXPORT_PATH = "/customers/export.csv"
-CAMPAIGN_PATH = "/campaigns/new"
-MOVER_NAMES = {
-    "revenue_surge": N_("Revenue surged (last 30 days)"),
-    "revenue_drop": N_("Revenue dropped (last 30 days)"),
-    "orders_surge": N_("Orders surged (last 30 days)"),
-    "orders_drop": N_("Orders dropped (last 30 days)"),
-}
-STATUS_CHOICES = ("active", "churning", "lost", "never")
 CONTACT_IDS = ContactIds(
     modal=ids.CUSTOMERS_CONTACT_MODAL, title=ids.CUSTOMERS_CONTACT_TITLE,
     target=ids.CUSTOMERS_CONTACT_TARGET, kind=ids.CUSTOMERS_CONTACT_KIND,
@@ -112,118 +100,4 @@ def layout(**query: Any) -> html.Div:
     ], className="container-fluid cockpit-page customers-page")
 
 
-# --- the words above the list ---------------------------------------------------------------
-
-
-def selector_words(selector: Selector) -> list[str]:
-    """The list selector in words ("Tier moved A → D", "Churning")."""
-    words: list[str] = []
-    if getattr(selector, "scheme", None) is not None:
-        band = getattr(selector, "band", None)
-        words.append(_("Classification scheme {scheme}, band {band}", scheme=selector.scheme,
-                       band=band) if band else _("Classification scheme {scheme}",
-                                                 scheme=selector.scheme))
-    if selector.status:
-        words.append(_("Status: {status}", status=status_name(selector.status)))
-    if selector.new:
-        words.append(status_name("new"))
-    if selector.tier_prev and selector.tier:
-        before = _("no tier") if selector.tier_prev == NO_TIER else selector.tier_prev
-        words.append(_("Tier moved {before} → {now}", before=before, now=selector.tier))
-    elif selector.tier_prev:
-        words.append(_("Previous tier: {tier}", tier=_("no tier") if selector.tier_prev ==
-                       NO_TIER else selector.tier_prev))
-    elif selector.tier:
-        words.append(_("Tier {tier}", tier=selector.tier))
-    if selector.move:
-        words.append(_("Tier movement: {move}", move=move_name(selector.move)))
-    if selector.mover:
-        words.append(_(MOVER_NAMES[selector.mover]))
-    return words
-
-
-def filter_words(header: Any) -> list[str]:
-    """Everything that produced the list, in words."""
-    f = header.filters
-    words = selector_words(header.selector) or [_("All customers")]
-    words.append(_("period {period} to {date}", period=period_name(f.period),
-                   date=format_date(header.period.end)))
-    if f.customer_type:
-        words.append(_("type {type}", type=customer_type_name(f.customer_type)))
-    if f.region:
-        words.append(_("region {region}", region=f.region))
-    if header.rep_name:
-        words.append(_("account manager {name}", name=header.rep_name))
-    scope = {"team": _("your team's customers"), "rep": _("your customers"),
-             "none": _("no customers assigned to you")}.get(header.scope)
-    if scope:
-        words.append(scope)
-    return words
-
-
-def headline(header: Any) -> html.Div:
-    return html.Div([html.H1(_("Customers")),
-                     html.Span(", ".join(filter_words(header)), className="list-words")],
-                    className="page-headline")
-
-
-def _link(header: Any, selector: Selector) -> str:
-    return customers_url(header.filters, selector, today=header.today,
-                         default_period=header.default_period)
-
-
-def _pill(label: str, href: str, active: bool, extra: str = "") -> dcc.Link:
-    return dcc.Link(label, href=href, className="pill" + (" active" if active else "") + extra)
-
-
-def pickers(header: Any) -> list[html.Div]:
-    """One-click status and tier choices (they change the list selector)."""
-    current = header.selector
-    plain = dataclasses.replace(current, status=None, new=False)
-    statuses = [_pill(_("All"), _link(header, plain), not current.status and not current.new)]
-    statuses += [_pill(status_name(s), _link(header, dataclasses.replace(plain, status=s)),
-                       current.status == s, f" pill-status-{s}") for s in STATUS_CHOICES]
-    statuses.append(_pill(status_name("new"), _link(header, dataclasses.replace(plain,
-                                                                                new=True)),
-                          current.new, " pill-status-new"))
-    no_tier = dataclasses.replace(current, tier=None)
-    tiers = [_pill(_("All tiers"), _link(header, no_tier), not current.tier)]
-    tiers += [_pill(t, _link(header, dataclasses.replace(current, tier=t)),
-                    current.tier == t, f" pill-tier-{t}") for t in TIERS]
-    return [html.Div([html.Span(_("Status"), className="pill-label"), *statuses],
-                     className="pill-row"),
-            html.Div([html.Span(_("Tier"), className="pill-label"), *tiers],
-                     className="pill-row")]
-
-
-def count_text(total: int) -> str:
-    return ngettext("{n} customer", "{n} customers", total)
-
-
-def export_href(view_token: str) -> str:
-    return EXPORT_PATH + encode({"view": view_token})
-
-
-def coupon_href(selection_token: str) -> str:
-    return CAMPAIGN_PATH + encode({"selection": selection_token})
-
-
-def selection_text(count: int, source: str, total: int | None = None) -> str:
-    if count <= 0:
-        return _("Tick customers to select them; the selection is kept across pages.")
-    if source == "matching":
-        return ngettext("All {n} matching customer selected.",
-                        "All {n} matching customers selected.", count)
-    text = ngettext("{n} customer selected.", "{n} customers selected.", count)
-    return text if total is None else text + " " + _("(of {total})", total=format_number(total))
-
-
-def empty_list() -> html.Div:
-    return empty_state(_("No customers match these filters"),
-                       _("Try another status or tier, clear the search or the column "
-                         "filters, or choose a longer period."), icon="bi-people")
-
-
-__all__ = ["CONTACT_IDS", "EXPORT_PATH", "count_text", "coupon_href", "empty_list",
-           "export_href", "filter_words", "headline", "layout", "pickers", "selection_text",
-           "selector_words", "title"]
+__all__ = ["CONTACT_IDS", "layout", "title"]

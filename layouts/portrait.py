@@ -13,25 +13,21 @@ customer and one outside the user's scope get the same "not found" words.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import _, format_date
+from dashboard.i18n import _
 from layouts import ids
-from layouts.components.badges import status_badge, tier_badge
 from layouts.components.cards import panel
 from layouts.components.contact_form import ContactIds, contact_modal
-from layouts.components.states import empty_state, skeleton
-from layouts.customer_grid import email_href, phone_href
-from layouts.labels import customer_type_name, period_name
-from layouts.links import CUSTOMERS_PATH, query_params
+from layouts.components.states import skeleton
+from layouts.customer_words import CAMPAIGN_PATH
+from layouts.links import query_params
+from layouts.portrait_head import customer_code
 from layouts.portrait_lists import discovery_card
 
-CAMPAIGN_PATH = "/campaigns/new"
-MAX_CODE = 64
 CONTACT_IDS = ContactIds(
     modal=ids.PORTRAIT_CONTACT_MODAL, title=ids.PORTRAIT_CONTACT_TITLE,
     target=ids.PORTRAIT_CONTACT_TARGET, kind=ids.PORTRAIT_CONTACT_KIND,
@@ -46,14 +42,6 @@ def title(code: str | None = None, **_query: Any) -> str:
 
 dash.register_page(__name__, path_template="/customer/<code>", name="Customer",
                    title=title)
-
-
-def customer_code(code: Any) -> str:
-    """The customer code of the address (decoded; empty when unusable)."""
-    text = unquote(str(code or "")).strip()
-    if not text or len(text) > MAX_CODE or any(ord(ch) < 0x20 for ch in text):
-        return ""
-    return text
 
 
 def _slot(slot_id: str, heading: str, lines: int = 5) -> html.Div:
@@ -101,52 +89,4 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
     ], className="container-fluid cockpit-page portrait-page")
 
 
-# --- header and the not-found state --------------------------------------------------------
-
-
-def _contact(icon: str, text: Any, href: str | None) -> Any:
-    if not text:
-        return None
-    label = [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), str(text)]
-    return html.A(label, href=href, className="contact-item") if href else html.Span(
-        label, className="contact-item")
-
-
-def header(view: Any) -> html.Div:
-    record, row = view.record, view.figures or {}
-    status = row.get("status")
-    badges = [html.Span(customer_type_name(record.customer_type),
-                        className="badge text-bg-light border"),
-              html.Span([_("Tier") + " ", tier_badge(row.get("abc_tier") or None,
-                                                      previous=row.get("abc_tier_prev")
-                                                      or None)], className="head-tier"),
-              status_badge(str(status)) if isinstance(status, str) else None,
-              status_badge("new") if row.get("is_new") else None]
-    people = [html.Span([html.I(className="bi bi-person-badge me-1"),
-                         record.account_manager or _("no account manager")]),
-              html.Span([html.I(className="bi bi-geo me-1"), record.region or "–"]),
-              _contact("bi-telephone", record.phone, phone_href(record.phone)),
-              _contact("bi-envelope", record.email, email_href(record.email))]
-    when = _("{period} to {date}", period=period_name(view.filters.period),
-             date=format_date(view.filters.as_of))
-    return html.Div([
-        html.Div([dcc.Link([html.I(className="bi bi-arrow-left me-1"), _("Customers")],
-                           href=CUSTOMERS_PATH, className="small"),
-                  html.Span(when, className="text-muted small ms-3")]),
-        html.H1([record.name or record.code, html.Small(record.code,
-                                                        className="text-muted ms-2")],
-                className="portrait-name"),
-        html.Div([b for b in badges if b is not None], className="portrait-badges"),
-        html.Div([p for p in people if p is not None], className="portrait-people"),
-    ])
-
-
-def not_found() -> html.Div:
-    return empty_state(_("Customer not found"),
-                       _("This customer does not exist or is not assigned to you."),
-                       action=dcc.Link(_("Back to the customer list"), href=CUSTOMERS_PATH,
-                                       className="btn btn-primary btn-sm"),
-                       icon="bi-person-x")
-
-
-__all__ = ["CONTACT_IDS", "customer_code", "header", "layout", "not_found", "title"]
+__all__ = ["CONTACT_IDS", "layout", "title"]

@@ -31,6 +31,7 @@ from dashboard.reports.reasons import churn_reason
 from layouts.components.cards import panel
 from layouts.components.states import empty_state
 from layouts.figures import NEUTRAL, STATUS_COLOURS, TEXT_DARK, TIER_COLOURS, new_figure
+from layouts.labels import status_name
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 BUCKET_NAMES = {"overdue_1_30": N_("1–30 days"), "overdue_31_60": N_("31–60 days"),
@@ -104,16 +105,28 @@ def _risk_figure(points: pd.DataFrame, bands: tuple[float, float]) -> go.Figure:
                          line_width=0, layer="below")
     labels = [format_date(pd.Timestamp(d).date()) for d in points["date"]]
     figure.add_trace(go.Scatter(x=labels, y=points["risk_score"], mode="lines+markers",
-                                line={"color": TEXT_DARK, "width": 2}, name=_("Risk score")))
-    figure.update_layout(showlegend=False, yaxis={"range": [0, top]})
+                                line={"color": TEXT_DARK, "width": 2}, name=_("Risk score"),
+                                hovertemplate="%{x}: %{y:.1f}<extra></extra>"))
+    ticks = labels[::max(1, len(labels) // 6)]
+    figure.update_layout(showlegend=False, yaxis={"range": [0, top]},
+                         xaxis={"tickmode": "array", "tickvals": ticks, "tickangle": 0})
     return figure
+
+
+def _place(source: str, name: Any, label: Any) -> str:
+    """"Tier: A", "Status: Churning", "<scheme>: <band>"."""
+    if source == "abc":
+        return _("Tier") + ": " + str(label)
+    if source == "status":
+        return _("Status") + ": " + (status_name(str(label)) if label else "")
+    return f"{name or source}: {label}"
 
 
 def _changes(history: pd.DataFrame) -> html.Ul:
     moves = history.loc[history["kind"] == "change"].tail(6).iloc[::-1]
     items = [html.Li([html.Span(format_date(pd.Timestamp(r["date"]).date()),
                                 className="text-muted me-2"),
-                      html.Span(str(r["source_name"] or r["source"]) + ": " + str(r["label"]),
+                      html.Span(_place(str(r["source"]), r["source_name"], r["label"]),
                                 className="fw-semibold me-2"),
                       html.Span(str(r["reason"] or ""))])
              for _i, r in moves.iterrows()]
