@@ -23,8 +23,9 @@ from dashboard.i18n import (
 from layouts.cockpit_panels import list_url
 from layouts.components.cards import panel
 from layouts.components.states import empty_state, error_alert
+from layouts.customer_grid import portrait_href
 from layouts.figures import BAD, GOOD
-from layouts.links import FilterQuery, cockpit_url
+from layouts.links import FilterQuery, cockpit_url, encode, filter_params
 
 WIDE_ONLY = "d-none d-sm-table-cell"  # the "before" column is left out on a phone
 
@@ -41,6 +42,8 @@ def _amount(value: float, signed: bool = False) -> str:
 def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
     columns = ["customer_code", "customer_name", f"{metric}_prev_30d", f"{metric}_30d",
                f"{metric}_change", f"{metric}_growth_pct"]
+    same_view = encode(filter_params(view.filters, today=view.today,
+                                     default_period=view.default_period))
     out = []
     for code, name, before, after, change, growth in zip(
             *(rows[c].tolist() for c in columns), strict=True):
@@ -49,8 +52,8 @@ def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
             else format_percent(growth, signed=True)
         name = name if isinstance(name, str) and name else code
         out.append(html.Tr([
-            html.Td(name, className="name", title=f"{name} ({code})",
-                    **{"data-code": code}),  # shown below the name by the CSS
+            html.Td(dcc.Link(name, href=portrait_href(code, same_view)), className="name",
+                    title=f"{name} ({code})", **{"data-code": code}),  # code shown by CSS
             html.Td(_amount(before), className=f"num {WIDE_ONLY}"),
             html.Td(_amount(after), className="num"),
             html.Td(_amount(change, signed=True), className="num fw-semibold",
