@@ -78,6 +78,8 @@ def test_links_carry_the_filters(runtime, world) -> None:  # noqa: ANN001
                      {"mover": "revenue_drop"}, {"new": "1"}):
         assert {**base, **selector} in found, selector
     assert all(q.items() >= base.items() for q in found)
+    portraits = {href for href, _shown in links(_render(view)) if href.startswith("/customer/")}
+    assert portraits == {"/customer/E?period=90d&region=West"}  # the one West mover
 
 
 def test_the_page_in_both_languages(runtime, world) -> None:  # noqa: ANN001
