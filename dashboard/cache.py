@@ -65,7 +65,7 @@ class RedisStore:
 class FigureCache:
     """``get_or_compute(key, compute)``: memory, then the shared store, then ``compute``."""
 
-    def __init__(self, store: _Store | None, memory_items: int = 8) -> None:
+    def __init__(self, store: _Store | None, memory_items: int = 32) -> None:
         self._store = store
         self._memory: OrderedDict[str, Any] = OrderedDict()
         self._memory_items = memory_items

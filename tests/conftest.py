@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +27,11 @@ from dashboard.migrate import upgrade
 from dashboard.runtime import Runtime
 
 PG_ADMIN_URL = os.environ.get("COCKPIT_TEST_DATABASE_URL", "")
+
+# Property tests check rules, not speed: no per-example deadline (CI machines are shared).
+settings.register_profile("cockpit", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cockpit")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
 RUN_ID = uuid.uuid4().hex[:8]
 
