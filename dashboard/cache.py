@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+import pandas as pd
+
 log = logging.getLogger(__name__)
 
 DAY = 24 * 3600
@@ -62,27 +64,43 @@ class RedisStore:
         self._redis.set(f"cockpit:{key}", pickle.dumps(value, protocol=5), ex=expire)
 
 
-class FigureCache:
-    """``get_or_compute(key, compute)``: memory, then the shared store, then ``compute``."""
+def _size(value: Any) -> int:
+    """Rough bytes held by a cached value (tables dominate; the rest counts a little)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    return 64 * 1024
 
-    def __init__(self, store: _Store | None, memory_items: int = 32) -> None:
+
+class FigureCache:
+    """``get_or_compute(key, compute)``: memory, then the shared store, then ``compute``.
+
+    The memory part keeps the most recently used values up to ``memory_bytes`` (a 200,000-
+    customer table is about 100 MB, a 20,000-customer one 10 MB)."""
+
+    def __init__(self, store: _Store | None, memory_bytes: int = 384 << 20) -> None:
         self._store = store
-        self._memory: OrderedDict[str, Any] = OrderedDict()
-        self._memory_items = memory_items
+        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._memory_bytes = memory_bytes
+        self._held = 0
         self._lock = threading.Lock()
 
     def _remember(self, key: str, value: Any) -> None:
+        size = _size(value)
         with self._lock:
-            self._memory[key] = value
-            self._memory.move_to_end(key)
-            while len(self._memory) > self._memory_items:
-                self._memory.popitem(last=False)
+            old = self._memory.pop(key, None)
+            if old is not None:
+                self._held -= old[1]
+            self._memory[key] = (value, size)
+            self._held += size
+            while self._held > self._memory_bytes and len(self._memory) > 1:
+                _key, (_value, dropped) = self._memory.popitem(last=False)
+                self._held -= dropped
 
     def get(self, key: str) -> Any | None:
         with self._lock:
             if key in self._memory:
                 self._memory.move_to_end(key)
-                return self._memory[key]
+                return self._memory[key][0]
         if self._store is None:
             return None
         try:
@@ -113,6 +131,7 @@ class FigureCache:
     def clear_memory(self) -> None:
         with self._lock:
             self._memory.clear()
+            self._held = 0
 
 
 def make_cache(data_dir: Path, redis_url: str = "") -> FigureCache:

@@ -48,3 +48,12 @@ def test_broken_store_only_costs_a_recompute() -> None:
     assert cache.get_or_compute("k", lambda: 41 + 1) == 42
     cache.clear_memory()
     assert cache.get_or_compute("k", lambda: 43) == 43
+
+
+def test_memory_is_bounded_by_size() -> None:
+    cache = FigureCache(None, memory_bytes=3 * 8000)
+    frames = {k: pd.DataFrame({"x": range(900)}) for k in "abcd"}  # about 7.3 kB each
+    for key, frame in frames.items():
+        cache.set(key, frame)
+    assert cache.get("a") is None  # the oldest went first
+    assert all(cache.get(k) is frames[k] for k in "bcd")
