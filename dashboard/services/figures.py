@@ -111,8 +111,17 @@ def anonymous_days(runtime: Runtime) -> pd.DataFrame:
 
 
 def scope_ids(runtime: Runtime, actor: Actor) -> np.ndarray | None:
-    with session_scope(runtime.engine) as session:
-        return load_scope_customer_ids(session, actor)
+    """Ids of the customers ``actor`` may see (``None``: all), per data version: customers
+    and account managers change only through writes that bump it."""
+    if actor.scope_kind == "all":
+        return None
+
+    def compute() -> np.ndarray:
+        with session_scope(runtime.engine) as session:
+            return load_scope_customer_ids(session, actor)
+
+    key = cache_key("scope", *_identity(runtime), actor.scope_key)
+    return runtime.cache.get_or_compute(key, compute)
 
 
 def narrow(table: pd.DataFrame, allowed: np.ndarray | None, filters: Filters) -> pd.DataFrame:

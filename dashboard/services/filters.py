@@ -22,11 +22,11 @@ import numpy as np
 
 from dashboard.analytics.periods import PERIODS, ROLLING
 from dashboard.data import filters as data
-from dashboard.data.scope import load_scope_customer_ids
 from dashboard.db import data_identity, session_scope
 from dashboard.models import CUSTOMER_TYPES
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
+from dashboard.services import figures
 from dashboard.services.figures import Filters
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -90,16 +90,8 @@ def identity(runtime: Runtime) -> tuple[str, int]:
 
 
 def scope_ids(runtime: Runtime, actor: Actor) -> np.ndarray | None:
-    """Ids of the customers ``actor`` may see (``None``: all), per data version: customers
-    and account managers change only through imports and the demo, which bump it."""
-    if actor.scope_kind == "all":
-        return None
-
-    def compute() -> np.ndarray:
-        with session_scope(runtime.engine) as session:
-            return load_scope_customer_ids(session, actor)
-
-    return remembered(runtime, ("scope", *identity(runtime), actor.scope_key), compute)
+    """Ids of the customers ``actor`` may see (``None``: all); see ``figures.scope_ids``."""
+    return figures.scope_ids(runtime, actor)
 
 
 def get_filter_choices(runtime: Runtime, actor: Actor) -> FilterChoices:
