@@ -25,6 +25,9 @@ NAV_ITEMS = (
     ("/", N_("Cockpit"), None),
     ("/customers", N_("Customers"), None),
     ("/campaigns", N_("Campaigns"), None),
+    ("/schemes", N_("Schemes"), None),
+    ("/alerts", N_("Alerts"), None),
+    ("/targets", N_("Targets"), None),
     ("/team", N_("Team"), "owner"),
     ("/audit", N_("Audit log"), "owner"),
 )
@@ -39,10 +42,23 @@ class ShellUser:
     csrf_token: str  # the session's anti-forgery token, for the plain forms of the navbar
 
 
+def _nav_label(path: str, label: str) -> Any:
+    """The entry's words; the Alerts entry also shows the open alerts in the user's scope
+    (filled by ``callbacks/alerts.py``)."""
+    if path != "/alerts":
+        return _(label)
+    return [_(label), " ", dbc.Badge("", id=ids.NAV_ALERT_COUNT, color="danger", pill=True,
+                                     className="nav-alert-count")]
+
+
 def _nav(user: ShellUser | None, pages: Collection[str]) -> dbc.Nav:
-    items = [dbc.NavItem(dbc.NavLink(_(label), href=path, active="exact"))
-             for path, label, role in NAV_ITEMS
-             if path in pages and user is not None and (role is None or user.role == role)]
+    items: list[Any] = [dbc.NavItem(dbc.NavLink(_nav_label(path, label), href=path,
+                                                active="exact"))
+                        for path, label, role in NAV_ITEMS
+                        if path in pages and user is not None
+                        and (role is None or user.role == role)]
+    if user is None or "/alerts" not in pages:  # the count's callback needs its component
+        items.append(html.Span(id=ids.NAV_ALERT_COUNT, hidden=True))
     return dbc.Nav(items, navbar=True, className="me-auto")
 
 

@@ -108,8 +108,11 @@ def get_targets_page(runtime: Runtime, actor: Actor, query: Any) -> TargetsPage:
 
 
 def get_customer_targets(runtime: Runtime, actor: Actor, customer: Any,
-                         as_of: dt.date) -> pd.DataFrame:
-    """One customer's 12 months (``MONTHLY_COLUMNS``), months without a target included."""
+                         as_of: dt.date | Any) -> pd.DataFrame:
+    """One customer's 12 months (``MONTHLY_COLUMNS``), months without a target included;
+    ``as_of`` is a date or the page's filter query (resolved like the page's)."""
+    if not isinstance(as_of, dt.date):
+        as_of = filter_service.resolve_filters(runtime, actor, as_of).as_of
     months = figures_of.window(as_of)
     with session_scope(runtime.engine) as session:
         cid = authorise_customer(session, actor, customer_key(customer))
@@ -120,6 +123,13 @@ def get_customer_targets(runtime: Runtime, actor: Actor, customer: Any,
     actuals = monthly_actuals(runtime, as_of)
     return figures_of.monthly_report(actuals.loc[actuals["customer_id"] == cid], targets,
                                      as_of)
+
+
+def default_customer(runtime: Runtime, actor: Actor, query: Any) -> int | None:
+    """The customer the month chart starts on: the one furthest below target (None when
+    nobody in view has a target)."""
+    page = get_targets_page(runtime, actor, query)
+    return None if page.summary.empty else int(page.summary.iloc[0]["customer_id"])
 
 
 def _month(value: Any) -> dt.date:
@@ -164,6 +174,15 @@ def search_customers(runtime: Runtime, actor: Actor, text: str) -> list[tuple[in
     return [(int(r.customer_id), f"{r.code} · {r.name}") for r in found.itertuples()]
 
 
+def customer_option(runtime: Runtime, actor: Actor, customer: Any) -> tuple[int, str]:
+    """(id, "code · name") of one customer the actor may see (refused otherwise)."""
+    with session_scope(runtime.engine) as session:
+        cid = authorise_customer(session, actor, customer_key(customer))
+        found = data.load_customer_labels(session, [cid])
+    row = found.iloc[0]
+    return cid, f"{row['code']} · {row['name']}"
+
+
 # --- import and report ----------------------------------------------------------------------
 
 
@@ -198,20 +217,29 @@ def preview_import(runtime: Runtime, actor: Actor, upload: bytes,
         require_role(session, actor, *EDITORS, object_type="target")
     report = run_import(runtime.engine, "targets", upload, filename=filename,
                         options=ImportOptions(dry_run=True), actor=actor)
+    if actor.scope_kind == "all":
+        return report
     return _merge_errors(report, _scope_errors(runtime, actor, upload, filename))
 
 
 def import_targets(runtime: Runtime, actor: Actor, upload: bytes, filename: str, *,
                    skip_bad: bool = False) -> ImportReport:
-    """Import a targets file (strict unless ``skip_bad``); audited by the importer."""
-    outside = _scope_errors(runtime, actor, upload, filename)
+    """Import a targets file (strict unless ``skip_bad``, which leaves out rows with a bad
+    month or amount); audited by the importer. For a manager, one row whose customer is
+    unknown or outside the team refuses the whole file (both alike, so nobody learns which
+    customers exist elsewhere; audited)."""
+    outside = [] if actor.scope_kind == "all" else _scope_errors(runtime, actor, upload,
+                                                                  filename)
     with session_scope(runtime.engine) as session:
         require_role(session, actor, *EDITORS, object_type="target")
         if outside:
-            raise deny(session, actor, object_type="target", object_id=filename[:120],
-                       reason=f"{len(outside)} row(s) outside scope {actor.scope_key}",
-                       code="customer_denied",
-                       detail={"rows": [e.row for e in outside[:50]]})
+            refusal = deny(session, actor, object_type="target", object_id=filename[:120],
+                           reason=f"{len(outside)} row(s) outside scope {actor.scope_key}",
+                           code="customer_denied",
+                           detail={"rows": [e.row for e in outside[:50]]})
+            refusal.details = [_("Rows {rows}: remove them and import again.",
+                                 rows=", ".join(str(e.row) for e in outside[:20]))]
+            raise refusal
     return run_import(runtime.engine, "targets", upload, filename=filename,
                       options=ImportOptions(skip_bad=skip_bad), actor=actor)
 
@@ -239,6 +267,7 @@ def targets_csv(runtime: Runtime, actor: Actor, query: Any) -> tuple[str, str]:
     return f"targets-{page.filters.as_of.isoformat()}.csv", buffer.getvalue()
 
 
-__all__ = ["REPORT_COLUMNS", "TargetsPage", "get_customer_targets", "get_targets_page",
+__all__ = ["REPORT_COLUMNS", "TargetsPage", "customer_option", "default_customer",
+           "get_customer_targets", "get_targets_page",
            "import_targets", "monthly_actuals", "preview_import", "report_frame",
            "search_customers", "set_target", "targets_csv"]

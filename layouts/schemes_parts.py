@@ -1,0 +1,240 @@
+"""The words and the editor forms of the Schemes page: scheme types, timeframes, rule figures
+and comparisons, the scheme and rule editors and the delete confirmation (the page itself is
+``layouts/schemes.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import N_, _
+from layouts import ids
+from layouts.labels import customer_type_name, move_name, status_name, tier_name
+
+MAX_BANDS = 8
+KIND_NAMES = {
+    "risk_score": N_("Risk score"),
+    "risk_change": N_("Risk change against the previous period"),
+    "revenue_rank": N_("Revenue rank (top % of customers)"),
+    "revenue_change": N_("Revenue change against the previous period"),
+    "revenue_share": N_("Share of the type's total revenue"),
+    "orders": N_("Number of orders"),
+}
+KIND_HINTS = {
+    "risk_score": N_("Days since the last order against the usual gap: 0 just bought, 1 due, "
+                     "4 four usual gaps without an order. The manual's example: 1, 2, 4, "
+                     "9999."),
+    "risk_change": N_("Rise of the risk score in %, against the period before. Example: 25, "
+                      "50, 75, 999999 (a band above 25 % needs more attention)."),
+    "revenue_rank": N_("Top N % of customers by revenue; each band leaves out the earlier "
+                       "ones. Example: 20 (big spenders), 60 (mid tier)."),
+    "revenue_change": N_("Revenue growth in % against the period before. Example: -50 "
+                         "(falling stars), 50, 999999 (rising stars)."),
+    "revenue_share": N_("The customers that make up N % of their type's revenue. Example: "
+                        "80."),
+    "orders": N_("Orders in the timeframe. Example: 4, 12, 999999."),
+}
+TIMEFRAME_NAMES = {
+    30: N_("30 days against the 30 days before"),
+    90: N_("90 days against the 90 days before"),
+    180: N_("6 months against the 6 months before"),
+    365: N_("12 months against the 12 months before"),
+    730: N_("24 months against the 24 months before"),
+}
+FIGURE_NAMES = {
+    "risk_score": N_("Risk score"),
+    "risk_change_pct": N_("Risk change (%)"),
+    "days_since_last_order": N_("Days since the last order"),
+    "mean_gap_days": N_("Usual gap (days)"),
+    "churn_probability": N_("Churn probability (%)"),
+    "revenue": N_("Revenue in the period"),
+    "revenue_prev": N_("Revenue in the previous period"),
+    "growth_pct": N_("Growth (%)"),
+    "orders": N_("Orders in the period"),
+    "avg_order_value": N_("Average order value"),
+    "margin_pct": N_("Margin (%)"),
+    "return_rate_pct": N_("Return rate (%)"),
+    "revenue_30d": N_("Revenue in the last 30 days"),
+    "revenue_growth_pct": N_("30-day revenue growth (%)"),
+    "expected_value_next_90d": N_("Expected value, next 90 days"),
+    "status": N_("Status"),
+    "abc_tier": N_("ABC tier"),
+    "abc_tier_prev": N_("Previous ABC tier"),
+    "tier_move": N_("Tier movement"),
+    "customer_type": N_("Customer type"),
+}
+OPERATOR_NAMES = {">": N_("is above"), ">=": N_("is at least"), "<": N_("is below"),
+                  "<=": N_("is at most"), "=": N_("is"), "!=": N_("is not")}
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES.get(kind, kind))
+
+
+def figure_name(figure: str) -> str:
+    return _(FIGURE_NAMES.get(figure, figure))
+
+
+def choice_name(figure: str, value: str | None) -> str:
+    """A status, tier, movement or customer type in words."""
+    if value is None:
+        return "–"
+    if figure == "status":
+        return status_name(value)
+    if figure in ("abc_tier", "abc_tier_prev"):
+        return tier_name(value)
+    if figure == "tier_move":
+        return move_name(value)
+    return customer_type_name(value)
+
+
+def _field(label: str, control: Any, control_id: str, width: int = 6) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control_id, className="small mb-1"), control],
+                   md=width, className="mb-2")
+
+
+def _options(names: Mapping[Any, str]) -> list[dict[str, Any]]:
+    return [{"label": _(text), "value": str(key)} for key, text in names.items()]
+
+
+def _band_rows() -> html.Div:
+    header = dbc.Row([dbc.Col(html.Span(_("Band name"), className="small text-muted"), xs=7),
+                      dbc.Col(html.Span(_("Up to (upper bound)"),
+                                        className="small text-muted"), xs=5)], className="g-2")
+    rows = [dbc.Row([
+        dbc.Col(dbc.Input(id={"type": ids.SCHEMES_BAND_LABEL, "index": i}, maxLength=120,
+                          size="sm", placeholder=_("Band {n} name", n=i + 1)), xs=7),
+        dbc.Col(dbc.Input(id={"type": ids.SCHEMES_BAND_UPPER, "index": i}, type="text",
+                          inputMode="decimal", size="sm",
+                          placeholder=_("Band {n} upper bound", n=i + 1)), xs=5),
+    ], className="g-2 mb-1") for i in range(MAX_BANDS)]
+    return html.Div([header, *rows])
+
+
+def scheme_editor() -> dbc.Modal:
+    body = dbc.ModalBody([
+        dbc.Row([
+            _field(_("Title"), dbc.Input(id=ids.SCHEMES_TITLE, maxLength=120), ids.SCHEMES_TITLE,
+                   8),
+            _field(_("Colour"), dbc.Input(id=ids.SCHEMES_COLOUR, type="color",
+                                          value="#1f77b4"), ids.SCHEMES_COLOUR, 4),
+            _field(_("What it identifies and the action to take"),
+                   dbc.Textarea(id=ids.SCHEMES_COMMENT, maxLength=2000, rows=2),
+                   ids.SCHEMES_COMMENT, 12),
+            _field(_("Type of classification"),
+                   dbc.Select(id=ids.SCHEMES_KIND, options=_options(KIND_NAMES),
+                              value="risk_score"), ids.SCHEMES_KIND),
+            _field(_("Customer type"), dbc.Select(id=ids.SCHEMES_TYPE, value="all", options=[
+                {"label": _("All types"), "value": "all"},
+                *({"label": customer_type_name(t), "value": t}
+                  for t in ("Retail", "Trade", "Distributor"))]), ids.SCHEMES_TYPE),
+            _field(_("Timeframe"), dbc.Select(id=ids.SCHEMES_TIMEFRAME, value="365",
+                                              options=_options(TIMEFRAME_NAMES)),
+                   ids.SCHEMES_TIMEFRAME),
+            _field(_("Belongs to"), dbc.Select(id=ids.SCHEMES_TEAM, options=[]),
+                   ids.SCHEMES_TEAM),
+            _field(_("Minimum spend (optional)"),
+                   dbc.Input(id=ids.SCHEMES_MIN_SPEND, type="text", inputMode="decimal"),
+                   ids.SCHEMES_MIN_SPEND),
+            _field(_("Minimum orders (optional)"),
+                   dbc.Input(id=ids.SCHEMES_MIN_ORDERS, type="text", inputMode="numeric"),
+                   ids.SCHEMES_MIN_ORDERS),
+        ], className="g-2"),
+        html.H3(_("Bands"), className="h6 mt-2"),
+        html.P(id=ids.SCHEMES_BAND_HINT, className="small text-muted mb-2"),
+        html.P(_("Each band runs from the band before up to its bound; leave a row empty to "
+                 "drop it."), className="small text-muted mb-2"),
+        _band_rows(),
+        html.Div(id=ids.SCHEMES_ERROR, className="mt-2"),
+    ])
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle(html.Span(id=ids.SCHEMES_MODAL_TITLE))),
+        body,
+        dbc.ModalFooter([
+            dbc.Button(_("Cancel"), id=ids.SCHEMES_CANCEL, color="secondary", outline=True),
+            dbc.Button(_("Save"), id=ids.SCHEMES_SAVE, color="primary"),
+        ]),
+    ], id=ids.SCHEMES_MODAL, is_open=False, size="lg", scrollable=True)
+
+
+def rule_editor() -> dbc.Modal:
+    body = dbc.ModalBody([dbc.Row([
+        _field(_("Name"), dbc.Input(id=ids.RULES_NAME, maxLength=120), ids.RULES_NAME, 12),
+        _field(_("When"), dbc.Select(id=ids.RULES_FIGURE, options=_options(FIGURE_NAMES),
+                                     value="risk_score"), ids.RULES_FIGURE, 5),
+        _field(_("Comparison"), dbc.Select(id=ids.RULES_OPERATOR, options=[], value=">"),
+               ids.RULES_OPERATOR, 3),
+        dbc.Col([
+            dbc.Label(_("Value"), html_for=ids.RULES_VALUE, className="small mb-1"),
+            dbc.Input(id=ids.RULES_VALUE, type="text", inputMode="decimal"),
+            dbc.Select(id=ids.RULES_VALUE_CHOICE, options=[], className="d-none"),
+        ], md=4, className="mb-2"),
+        _field(_("For at least (days, 0: at once)"),
+               dbc.Input(id=ids.RULES_FOR_DAYS, type="number", min=0, max=3650, value=0),
+               ids.RULES_FOR_DAYS, 5),
+        _field(_("Belongs to"), dbc.Select(id=ids.RULES_TEAM, options=[]), ids.RULES_TEAM, 7),
+        dbc.Col([
+            dbc.Label(_("Then"), className="small mb-1"),
+            dbc.RadioItems(id=ids.RULES_ACTION, value="segment", options=[
+                {"label": _("assign the customer to a segment"), "value": "segment"},
+                {"label": _("raise an alert to the account manager"), "value": "alert"}]),
+        ], md=7, className="mb-2"),
+        _field(_("Segment"), dbc.Input(id=ids.RULES_SEGMENT, maxLength=120), ids.RULES_SEGMENT,
+               5),
+    ], className="g-2"), html.Div(id=ids.RULES_ERROR, className="mt-2")])
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle(html.Span(id=ids.RULES_MODAL_TITLE))),
+        body,
+        dbc.ModalFooter([
+            dbc.Button(_("Cancel"), id=ids.RULES_CANCEL, color="secondary", outline=True),
+            dbc.Button(_("Save"), id=ids.RULES_SAVE, color="primary"),
+        ]),
+    ], id=ids.RULES_MODAL, is_open=False, size="lg")
+
+
+def confirm_dialog() -> dbc.Modal:
+    return dbc.Modal([
+        dbc.ModalBody(html.Div(id=ids.SCHEMES_CONFIRM_TEXT)),
+        dbc.ModalFooter([
+            dbc.Button(_("Keep it"), id=ids.SCHEMES_CONFIRM_NO, color="secondary", outline=True),
+            dbc.Button(_("Delete"), id=ids.SCHEMES_CONFIRM_YES, color="danger"),
+        ]),
+    ], id=ids.SCHEMES_CONFIRM, is_open=False)
+
+
+def stores() -> list[Any]:
+    return [dcc.Store(id=ids.SCHEMES_EDITING), dcc.Store(id=ids.RULES_EDITING),
+            dcc.Store(id=ids.SCHEMES_CONFIRM_TARGET), dcc.Store(id=ids.SCHEMES_REFRESH, data=0),
+            button_types(ids.SCHEMES_EDIT, ids.SCHEMES_UP, ids.SCHEMES_DOWN,
+                         ids.SCHEMES_DELETE, ids.RULES_EDIT, ids.RULES_DELETE)]
+
+
+def button_types(*types: str) -> html.Div:
+    """One hidden, never-clicked button (index 0) per kind of button the callbacks draw
+    into the page, so that every id a callback uses is declared in the layout."""
+    return html.Div([html.Button(id={"type": kind, "index": 0}, tabIndex="-1")
+                     for kind in types], hidden=True)
+
+
+def team_options(teams: Mapping[int, str], *, business: bool) -> list[dict[str, str]]:
+    """Who a new scheme or rule may belong to: the whole business (owners) or a team."""
+    options = [{"label": _("The whole business"), "value": "all"}] if business else []
+    return options + [{"label": _("Team {name}", name=name), "value": str(team)}
+                      for team, name in teams.items()]
+
+
+def operator_options(operators: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"label": _(OPERATOR_NAMES[o]), "value": o} for o in operators]
+
+
+def choice_options(figure: str, values: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"label": choice_name(figure, v), "value": v} for v in values]
+
+
+__all__ = ["FIGURE_NAMES", "KIND_HINTS", "KIND_NAMES", "MAX_BANDS", "OPERATOR_NAMES",
+           "TIMEFRAME_NAMES", "button_types", "choice_name", "choice_options", "confirm_dialog", "figure_name",
+           "kind_name", "operator_options", "rule_editor", "scheme_editor", "stores",
+           "team_options"]
