@@ -280,6 +280,60 @@ def load_unknown(session: Session, actor: Actor, campaign_id: int | None = None)
                                      columns=UNKNOWN_COLUMNS)
 
 
+
+# --- for the campaign pages -------------------------------------------------------------------
+
+
+def load_status_counts(session: Session, actor: Actor, campaign_id: int) -> dict[str, int]:
+    """How many of the campaign's rows inside the scope are in each outbox status (every
+    status present, zeros included): the live progress of a send."""
+    rows = session.execute(
+        select(Outbox.status, func.count())
+        .join(Customer, Customer.id == Outbox.customer_id)
+        .where(Outbox.campaign_id == campaign_id, customer_scope_clause(actor))
+        .group_by(Outbox.status)
+    ).all()
+    found = {str(status): int(n) for status, n in rows}
+    return {status: found.get(status, 0) for status in OUTBOX_STATES}
+
+
+def load_redemption_totals(session: Session, actor: Actor) -> pd.DataFrame:
+    """Per campaign, the redeemed codes of recipients inside the scope and the revenue of the
+    orders that redeemed them (``campaign_id``, ``redeemed``, ``redeemed_revenue``)."""
+    rows = session.execute(
+        select(Outbox.campaign_id, func.count(), func.coalesce(func.sum(Order.amount), 0))
+        .join(Customer, Customer.id == Outbox.customer_id)
+        .join(Order, Order.id == Outbox.redeemed_order_id)
+        .where(customer_scope_clause(actor))
+        .group_by(Outbox.campaign_id)
+    ).all()
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows],
+                                      columns=["campaign_id", "redeemed", "redeemed_revenue"])
+    return frame.astype({"campaign_id": "int64", "redeemed": "int64",
+                         "redeemed_revenue": "float64"})
+
+
+@dataclass(frozen=True)
+class CampaignDetail:
+    """What the results page says about a campaign besides its counts."""
+
+    message_template: str
+    selection: dict[str, Any]
+    team_id: int | None
+    created_by_name: str | None
+
+
+def get_campaign_detail(session: Session, campaign_id: int) -> CampaignDetail | None:
+    row = session.execute(
+        select(Campaign.message_template, Campaign.selection, Campaign.team_id, User.username)
+        .join(User, User.id == Campaign.created_by, isouter=True)
+        .where(Campaign.id == campaign_id)
+    ).first()
+    if row is None:
+        return None
+    return CampaignDetail(message_template=row[0] or "", selection=dict(row[1] or {}),
+                          team_id=row[2], created_by_name=row[3])
+
 # --- redemptions ----------------------------------------------------------------------------
 
 
