@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import (
     N_,
@@ -130,7 +130,8 @@ def campaigns_card(view: Any) -> html.Section:
     if sends.empty:
         return panel(title, empty_state(_("Not part of any campaign yet"),
                                         icon="bi-megaphone"))
-    rows = [[str(r["campaign"]), _(CHANNELS.get(str(r["channel"]), str(r["channel"]))),
+    rows = [[dcc.Link(str(r["campaign"]), href=f"/campaigns/{int(r['campaign_id'])}"),
+             _(CHANNELS.get(str(r["channel"]), str(r["channel"]))),
              _(SEND_STATES.get(str(r["status"]), str(r["status"]))),
              format_date(pd.Timestamp(r["sent_at"] if pd.notna(r["sent_at"])
                                       else r["queued_at"]).date()),

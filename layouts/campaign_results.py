@@ -1,0 +1,143 @@
+"""A campaign's results at ``/campaigns/<id>``: recipients, sent, failed, outcome unknown,
+held out, cannot be reached, redeemed and the revenue of the redeeming orders; what the
+coupon did against the comparison group, in words (orders and revenue per customer in the
+days after sending, with the 95 % range, honest when the group is too small or the days have
+not passed yet); the coupon, the message and where the customers came from; and every
+recipient with the outcome of their message (the grid, and the CSV file).
+
+While messages are still waiting, a progress bar follows them (and the campaign's author,
+an owner or the team's manager may send them now). The page is a skeleton that
+``callbacks/campaign_results.py`` fills.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import (
+    N_,
+    _,
+    current_language,
+    ngettext,
+)
+from layouts import ids
+from layouts.campaign_list_parts import REFRESH_MS, grid_height, grid_locale
+from layouts.components.campaign_parts import (
+    progress_bar,
+)
+from layouts.components.cards import kpi_skeleton, panel
+from layouts.components.states import skeleton
+
+WINDOW_CHOICES = (7, 14, 30, 60, 90)
+GRID_COLUMNS = (  # field, label, width, renderer
+    ("name", N_("Customer"), 220, "RecipientLink"),
+    ("code", N_("Code"), 110, None),
+    ("status", N_("Outcome"), 190, "OutcomeBadge"),
+    ("address", N_("Sent to"), 210, None),
+    ("coupon_code", N_("Coupon code"), 150, None),
+    ("sent_at", N_("Sent"), 150, None),
+    ("redeemed_at", N_("Redeemed"), 115, None),
+    ("redeemed_amount", N_("Order amount"), 125, None),
+    ("last_error", N_("What happened"), 260, None),
+)
+
+
+def title(campaign_id: str | None = None, **_query: Any) -> str:
+    return _("Campaign") + " · " + _("Customer cockpit")
+
+
+dash.register_page(__name__, path_template="/campaigns/<campaign_id>", name="Campaign",
+                   title=title)
+
+
+def _window_select() -> html.Div:
+    return html.Div([
+        html.Label(_("Days to compare"), htmlFor=ids.CAMPAIGN_WINDOW,
+                   className="visually-hidden"),
+        dbc.Select(id=ids.CAMPAIGN_WINDOW, size="sm", value="30",
+                   options=[{"label": ngettext("{n} day after sending",
+                                               "{n} days after sending", n),
+                             "value": str(n)} for n in WINDOW_CHOICES],
+                   className="window-select")])
+
+
+def grid_defs() -> list[dict[str, Any]]:
+    defs = []
+    for field, label, width, renderer in GRID_COLUMNS:
+        spec: dict[str, Any] = {"field": field, "headerName": _(label), "width": width,
+                                "headerTooltip": _(label)}
+        if renderer:
+            spec["cellRenderer"] = renderer
+        if field == "name":
+            spec.update(pinned="left", tooltipField="name")
+        if field == "redeemed_amount":
+            spec["type"] = "rightAligned"
+        if field == "last_error":
+            spec["tooltipField"] = "last_error"
+        defs.append(spec)
+    return defs
+
+
+def _recipients() -> html.Section:
+    toolbar = html.Div([
+        html.Label(_("Search recipients"), htmlFor=ids.CAMPAIGN_SEARCH,
+                   className="visually-hidden"),
+        dbc.Input(id=ids.CAMPAIGN_SEARCH, type="search", size="sm", debounce=300,
+                  maxLength=120, className="list-search",
+                  placeholder=_("Search name, code, address, coupon code, outcome")),
+        html.Div(id=ids.CAMPAIGN_COUNT, className="list-count"),
+        dbc.Button([html.I(className="bi bi-download me-1"), _("Export CSV")],
+                   id=ids.CAMPAIGN_EXPORT, color="light", size="sm"),
+        dcc.Download(id=ids.CAMPAIGN_DOWNLOAD),
+    ], className="list-toolbar")
+    grid = dag.AgGrid(
+        id=ids.CAMPAIGN_GRID, columnDefs=grid_defs(), rowData=[],
+        defaultColDef={"resizable": True, "sortable": True, "filter": False},
+        getRowId="params.data.row_id",
+        dashGridOptions={"rowHeight": 34, "headerHeight": 36, "tooltipShowDelay": 400,
+                         "animateRows": False, "quickFilterText": "",
+                         "pagination": True, "paginationPageSize": 100,
+                         "paginationPageSizeSelector": False,
+                         "localeText": grid_locale(_("No recipients."))},
+        className="ag-theme-alpine campaign-grid", style=grid_height(0))
+    return panel(_("Recipients"), [toolbar, grid])
+
+
+def layout(campaign_id: str | None = None, **_query: Any) -> html.Div:
+    send = dbc.Button([html.I(className="bi bi-send me-1"), _("Send the waiting messages now")],
+                      id=ids.CAMPAIGN_SEND, color="primary", size="sm", className="d-none")
+    progress = html.Div(panel(_("Sending"), [
+        progress_bar(ids.CAMPAIGN_PROGRESS, ids.CAMPAIGN_PROGRESS_TEXT),
+        html.Div([send, html.Span(id=ids.CAMPAIGN_SEND_RESULT, className="small ms-2")],
+                 className="mt-2")]), id=ids.CAMPAIGN_PROGRESS_PANEL, hidden=True,
+        className="panel-row")
+    return html.Div([
+        dcc.Store(id=ids.CAMPAIGN_QUERY, data={"id": str(campaign_id or "")[:20],
+                                               "language": current_language()}),
+        dcc.Store(id=ids.CAMPAIGN_REFRESH, data=0),
+        dcc.Interval(id=ids.CAMPAIGN_INTERVAL, interval=REFRESH_MS, disabled=True),
+        html.Div(skeleton(2), id=ids.CAMPAIGN_HEADER),
+        html.Div(id=ids.CAMPAIGN_MISSING),
+        html.Div([
+            progress,
+            html.Div([kpi_skeleton() for _i in range(8)], id=ids.CAMPAIGN_KPIS,
+                     className="kpi-grid"),
+            dbc.Row([
+                dbc.Col(panel(_("What the coupon did"), html.Div(skeleton(4),
+                                                                  id=ids.CAMPAIGN_UPLIFT),
+                              note=_window_select()), lg=7),
+                dbc.Col(panel(_("Coupon and message"), html.Div(skeleton(4),
+                                                                 id=ids.CAMPAIGN_DETAILS)),
+                        lg=5),
+            ], className="g-3 panel-row"),
+            html.Div(_recipients(), className="panel-row"),
+        ], id=ids.CAMPAIGN_BODY),
+    ], className="container-fluid cockpit-page campaign-page")
+
+
+__all__ = ["WINDOW_CHOICES", "grid_defs", "layout", "title"]
