@@ -7,6 +7,8 @@ times faster than parsing date strings in Python at millions of rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Integer, cast, func, literal_column, select
@@ -54,14 +56,17 @@ _DAY_DTYPES = {"customer_id": "int64", "day": "int64", "revenue": "float64", "or
                "costed_revenue": "float64", "cost": "float64", "coupon_orders": "int64"}
 
 
-def load_customer_days(session: Session, customer_ids: list[int] | None = None) -> pd.DataFrame:
-    """The ``customer_days`` rollup, all of it or only the rows of ``customer_ids``, ordered
-    by customer and day."""
+def load_customer_days(session: Session, customer_ids: list[int] | None = None, *,
+                       since: dt.date | None = None) -> pd.DataFrame:
+    """The ``customer_days`` rollup, all of it or only the rows of ``customer_ids`` (and only
+    the days from ``since`` on, when given), ordered by customer and day."""
     cd = CustomerDay
     stmt = select(
         cd.customer_id, day_number(session, cd.day), cd.revenue, cd.orders, cd.return_orders,
         cd.return_amount, cd.costed_revenue, cd.cost, cd.coupon_orders,
     ).order_by(cd.customer_id, cd.day)
+    if since is not None:
+        stmt = stmt.where(cd.day >= since)
     if customer_ids is None:
         return _typed_days(read_frame(session, stmt, _DAY_DTYPES))
     ids = sorted({int(c) for c in customer_ids})

@@ -45,7 +45,7 @@ from dashboard.services import filters as filter_service
 from dashboard.services.access import require_role
 from dashboard.services.audit import deny, record
 
-GRID_LIMIT = 5000
+GRID_LIMIT = 2000
 WINDOWS = (7, 14, 30, 60, 90)
 DEFAULT_WINDOW = 30
 LIST_COLUMNS = ["campaign_id", "name", "channel", "created_by", "queued_at", "recipients",

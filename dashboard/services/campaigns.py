@@ -342,12 +342,13 @@ def get_campaign_results(runtime: Runtime, actor: Actor, campaign_id: int, *,
         raise ValidationError("window", details=["The window must be 1 to 365 days."])
     with session_scope(runtime.engine) as session:
         campaign, rows = _visible_campaign(session, actor, campaign_id)
-        days = load_customer_days(session, rows["customer_id"].tolist())
+        start = _start_day(campaign, rows)
+        days = load_customer_days(session, rows["customer_id"].tolist(), since=start)
     as_of = as_of or utcnow().date()
     return CampaignResults(
         campaign=campaign, summary=campaign_summary(rows), rows=rows,
-        uplift=campaign_uplift(rows, days, start=_start_day(campaign, rows),
-                               window_days=int(window_days), as_of=as_of))
+        uplift=campaign_uplift(rows, days, start=start, window_days=int(window_days),
+                               as_of=as_of))
 
 
 def _start_day(campaign: data.CampaignRow, rows: pd.DataFrame) -> dt.date:

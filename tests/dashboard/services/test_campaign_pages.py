@@ -412,3 +412,17 @@ def test_the_coupon_check_agrees_with_the_service(kind, value, spend, days, patt
     terms = CouponTerms(kind=kind, value=value, min_spend=spend, validity_days=days,
                         code_pattern=pattern)
     assert (forms.coupon_issues(terms) == []) == (terms_problems(terms) == [])
+
+
+def test_the_uplift_reads_only_the_days_since_the_campaign(runtime, world) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from dashboard.data.sales import load_customer_days
+
+    ids = _ids(world, "ADE")
+    since = dt.date(2026, 10, 1)
+    with session_scope(runtime.engine) as session:
+        everything = load_customer_days(session, ids)
+        recent = load_customer_days(session, ids, since=since)
+    expected = everything[everything["day"] >= "2026-10-01"].reset_index(drop=True)
+    assert recent.equals(expected) and len(recent) < len(everything)
