@@ -17,20 +17,20 @@ from layouts.components.states import empty_state
 
 NEW_PATH = "/campaigns/new"
 REFRESH_MS = 2000
-COLUMNS = (  # field, label, width, kind
-    ("name", N_("Campaign"), 200, "link"),
-    ("created_by", N_("Created by"), 100, "text"),
-    ("channel", N_("Channel"), 95, "text"),
-    ("queued_at", N_("Date"), 130, "text"),
-    ("progress", N_("Progress"), 150, "progress"),
-    ("recipients", N_("Recipients"), 90, "num"),
-    ("sent", N_("Sent"), 70, "num"),
-    ("failed", N_("Failed"), 70, "num"),
-    ("unknown", N_("Unknown"), 80, "num"),
-    ("holdout", N_("Held out"), 80, "num"),
-    ("unreachable", N_("Cannot be reached"), 95, "num"),
-    ("redeemed", N_("Redeemed"), 90, "num"),
-    ("redeemed_revenue", N_("Revenue from redemptions"), 120, "num"),
+COLUMNS = (  # field, label, width, kind (numbers never narrower than their heading)
+    ("name", N_("Campaign"), 180, "link"),
+    ("created_by", N_("Created by"), 95, "text"),
+    ("channel", N_("Channel"), 90, "text"),
+    ("queued_at", N_("Date"), 115, "text"),
+    ("progress", N_("Progress"), 130, "progress"),
+    ("recipients", N_("Recipients"), 100, "num"),
+    ("sent", N_("Sent"), 65, "num"),
+    ("failed", N_("Failed"), 75, "num"),
+    ("unknown", N_("Unknown"), 92, "num"),
+    ("holdout", N_("Held out"), 72, "num"),
+    ("unreachable", N_("Cannot be reached"), 90, "num"),
+    ("redeemed", N_("Redeemed"), 98, "num"),
+    ("redeemed_revenue", N_("Revenue from redemptions"), 110, "num"),
 )
 DECISION_COLUMNS = (
     ("campaign", N_("Campaign"), 200),
@@ -48,7 +48,8 @@ def campaign_href(campaign_id: Any) -> str:
 
 def _column(field: str, label: str, width: int, kind: str) -> dict[str, Any]:
     spec: dict[str, Any] = {"field": field, "headerName": _(label), "width": width,
-                            "minWidth": int(width * 0.8), "headerTooltip": _(label)}
+                            "minWidth": width if kind == "num" else int(width * 0.8),
+                            "headerTooltip": _(label)}
     if kind == "num":
         spec["type"] = "rightAligned"
     if kind == "link":

@@ -8,6 +8,10 @@ recipient with the outcome of their message (the grid, and the CSV file).
 While messages are still waiting, a progress bar follows them (and the campaign's author,
 an owner or the team's manager may send them now). The page is a skeleton that
 ``callbacks/campaign_results.py`` fills.
+
+Dash matches addresses against the pages in the order of their module names, and this
+page's ``/campaigns/<campaign_id>`` would also match ``/campaigns/new``: the module is named
+so that it sorts after ``campaign_new`` (a test holds the order).
 """
 
 from __future__ import annotations
@@ -35,15 +39,15 @@ from layouts.components.states import skeleton
 
 WINDOW_CHOICES = (7, 14, 30, 60, 90)
 GRID_COLUMNS = (  # field, label, width, renderer
-    ("name", N_("Customer"), 220, "RecipientLink"),
-    ("code", N_("Code"), 110, None),
-    ("status", N_("Outcome"), 190, "OutcomeBadge"),
-    ("address", N_("Sent to"), 210, None),
-    ("coupon_code", N_("Coupon code"), 150, None),
-    ("sent_at", N_("Sent"), 150, None),
-    ("redeemed_at", N_("Redeemed"), 115, None),
-    ("redeemed_amount", N_("Order amount"), 125, None),
-    ("last_error", N_("What happened"), 260, None),
+    ("name", N_("Customer"), 210, "RecipientLink"),
+    ("code", N_("Code"), 100, None),
+    ("status", N_("Outcome"), 150, "OutcomeBadge"),
+    ("address", N_("Sent to"), 200, None),
+    ("coupon_code", N_("Coupon code"), 145, None),
+    ("sent_at", N_("Sent"), 140, None),
+    ("redeemed_at", N_("Redeemed"), 110, None),
+    ("redeemed_amount", N_("Order amount"), 115, None),
+    ("last_error", N_("What happened"), 200, None),
 )
 
 
@@ -70,7 +74,7 @@ def grid_defs() -> list[dict[str, Any]]:
     defs = []
     for field, label, width, renderer in GRID_COLUMNS:
         spec: dict[str, Any] = {"field": field, "headerName": _(label), "width": width,
-                                "headerTooltip": _(label)}
+                                "minWidth": int(width * 0.75), "headerTooltip": _(label)}
         if renderer:
             spec["cellRenderer"] = renderer
         if field == "name":
@@ -97,6 +101,7 @@ def _recipients() -> html.Section:
     ], className="list-toolbar")
     grid = dag.AgGrid(
         id=ids.CAMPAIGN_GRID, columnDefs=grid_defs(), rowData=[],
+        columnSize="responsiveSizeToFit",
         defaultColDef={"resizable": True, "sortable": True, "filter": False},
         getRowId="params.data.row_id",
         dashGridOptions={"rowHeight": 34, "headerHeight": 36, "tooltipShowDelay": 400,

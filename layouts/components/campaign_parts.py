@@ -205,7 +205,6 @@ def uplift_words(uplift: pd.DataFrame, currency: str, window_days: int) -> list[
         return [_("Nothing to compare yet.")]
     orders = uplift.set_index("metric").loc["orders"]
     start, end = orders["window_start"], orders["window_end"]
-    treated, held = int(orders["treated_n"]), int(orders["holdout_n"])
     if end < start:
         return [_("The messages went out on {date}; come back in a few days to see what "
                   "they did.", date=format_date(start))]
@@ -214,28 +213,39 @@ def uplift_words(uplift: pd.DataFrame, currency: str, window_days: int) -> list[
                       "Over the {n} days from {start} to {end}:", days,
                       start=format_date(start), end=format_date(end)) if days > 1 else
              _("On {date}, the day the messages went out:", date=format_date(start))]
-    if not bool(orders["window_complete"]):
-        full = start + dt.timedelta(days=int(window_days) - 1)
-        words.append(_("The {days}-day window ends on {date}: these figures will still change.",
-                       days=format_number(window_days), date=format_date(full)))
+    return [*words, *_measured(uplift, currency),
+            *_unfinished(orders, start, window_days)]
+
+
+def _unfinished(orders: Mapping[str, Any], start: dt.date, window_days: int) -> list[str]:
+    if bool(orders["window_complete"]):
+        return []
+    full = start + dt.timedelta(days=int(window_days) - 1)
+    return [_("The {days}-day window ends on {date}: these figures will still change.",
+              days=format_number(window_days), date=format_date(full))]
+
+
+def _measured(uplift: pd.DataFrame, currency: str) -> list[str]:
+    """What the comparison says (or why it cannot say anything)."""
+    orders = uplift.set_index("metric").loc["orders"]
+    treated, held = int(orders["treated_n"]), int(orders["holdout_n"])
+    words: list[str] = []
     if treated == 0:
-        return [*words, _("Nobody got the message, so there is nothing to measure.")]
+        return [_("Nobody got the message, so there is nothing to measure.")]
     if held == 0:
-        return [*words, _("No comparison group was kept, so what the coupon changed cannot be "
-                          "measured: customers who got it ordered {orders} times and spent "
-                          "{money} each. Keep 10 to 20 % as a comparison group next time.",
-                          orders=format_number(orders["treated_mean"], 1),
-                          money=format_money(uplift.set_index("metric").loc["revenue",
-                                                                             "treated_mean"],
-                                             currency))]
+        spent = uplift.set_index("metric").loc["revenue", "treated_mean"]
+        return [_("No comparison group was kept, so what the coupon changed cannot be "
+                  "measured: customers who got it ordered {orders} times and spent {money} "
+                  "each. Keep 10 to 20 % as a comparison group next time.",
+                  orders=format_number(orders["treated_mean"], 1),
+                  money=format_money(spent, currency))]
     if held < 2 or treated < 2 or _bad(orders["ci_low"]):
-        return [*words, ngettext(
+        return [ngettext(
             "Only {n} customer was held out: too few to measure what the coupon did. Keep at "
             "least 30 next time.", "Only {n} customers were held out: too few to measure what "
             "the coupon did. Keep at least 30 next time.", held)]
     if _nobody_ordered(uplift):
-        return [*words, _("No customer in either group has ordered since the messages went "
-                          "out.")]
+        return [_("No customer in either group has ordered since the messages went out.")]
     words += [_effect(row, currency) for row in uplift.to_dict("records")]
     if any(float(r["ci_low"]) <= 0 <= float(r["ci_high"]) for r in uplift.to_dict("records")):
         words.append(_("Where a range includes no difference at all, the difference may be "
@@ -247,6 +257,6 @@ def uplift_words(uplift: pd.DataFrame, currency: str, window_days: int) -> list[
     return words
 
 
-__all__ = ["CHANNEL_NAMES", "PROGRESS_CLASS", "channel_name", "coupon_label", "list_words", "offer_words",
-           "outcome_name", "problem_list", "progress_bar", "progress_values", "progress_words",
+__all__ = ["CHANNEL_NAMES", "PROGRESS_CLASS", "channel_name", "coupon_label", "list_words",
+           "offer_words", "outcome_name", "problem_list", "progress_bar", "progress_values", "progress_words",
            "reason_name", "source_words", "uplift_words"]

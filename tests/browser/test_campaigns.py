@@ -95,6 +95,7 @@ def test_from_the_customer_list_to_the_results(site, page) -> None:  # noqa: ANN
     preview = page.text("#campaign-new-preview-div")
     assert "3 get the message" in preview and "How the messages read" in preview
     page.wait(lambda: "intent=" in page.path_and_query, "the intent key in the address")
+    draft_address = page.path_and_query
     send = page.find("#campaign-new-send-button")
     page.wait(lambda: send.is_enabled(), "Send enabled")
     assert "Send to 3 customers" in send.text
@@ -121,6 +122,15 @@ def test_from_the_customer_list_to_the_results(site, page) -> None:  # noqa: ANN
     assert page.horizontal_overflow() == 0
     page.check_console()
     page.screenshot("campaign-results-en")
+    page.open(draft_address)  # the same draft in another tab: already submitted
+    page.wait(lambda: "3 customers picked" in page.text("#campaign-new-source-div"),
+              "the draft again")
+    _fill(page, "campaign-new-holdout-input", "0")
+    _click(page, "#campaign-new-preview-button")
+    page.wait(lambda: "This campaign was already submitted." in
+              page.text("#campaign-new-preview-div"), "already submitted")
+    assert not page.find("#campaign-new-send-button").is_enabled()
+    assert len(_campaign_rows(site, name)) == 3 and len(_messages(site, name)) == 3
     page.open("/campaigns")
     page.wait(lambda: name in page.text("#campaigns-rows-grid"), "the campaign in the list")
     page.check_console()

@@ -414,3 +414,34 @@ def test_an_empty_list_page(world, signed_in) -> None:  # noqa: ANN001
     assert response[ids.CAMPAIGNS_EMPTY]["hidden"] is False
     assert "No campaigns yet" in _text(out)
     assert response[ids.CAMPAIGNS_INTERVAL]["disabled"] is True
+
+
+def test_the_results_page_sends_waiting_messages_and_follows_them(runtime, world,  # noqa: ANN001
+                                                                 signed_in) -> None:
+    campaign_id = _queued_campaign(runtime, world)
+    owner = signed_in("owner")
+    query = {f"{ids.CAMPAIGN_QUERY}.data": {"id": str(campaign_id), "language": "en"}}
+    ticking = owner.callback(_key(owner.app, ids.CAMPAIGN_REFRESH), {
+        f"{ids.CAMPAIGN_INTERVAL}.n_intervals": 1, f"{ids.CAMPAIGN_REFRESH}.data": 4, **query})
+    out = ticking.get_json()["response"]
+    assert "0 of 6 messages done" in out[ids.CAMPAIGN_PROGRESS_TEXT]["children"]
+    assert ids.CAMPAIGN_REFRESH not in out  # still waiting: no reload yet
+    key = next(k for k in owner.app.callback_map if ids.CAMPAIGN_SEND_RESULT in k)
+    payload, _progress = _run_job(owner, key, {f"{ids.CAMPAIGN_SEND}.n_clicks": 1, **query})
+    assert payload["response"][ids.CAMPAIGN_SEND_RESULT]["children"].startswith(
+        "6 of 6 messages done: 6 sent")
+    done = owner.callback(_key(owner.app, ids.CAMPAIGN_REFRESH), {
+        f"{ids.CAMPAIGN_INTERVAL}.n_intervals": 2, f"{ids.CAMPAIGN_REFRESH}.data": 4, **query})
+    assert done.get_json()["response"][ids.CAMPAIGN_REFRESH]["data"] == 5  # reload once
+    refused, _progress = _run_job(signed_in("rep_zhao"), key, {
+        f"{ids.CAMPAIGN_SEND}.n_clicks": 1, **query})
+    assert "You do not have access to this." in json.dumps(refused)
+
+
+def test_background_callbacks_with_nothing_to_do(world, signed_in) -> None:  # noqa: ANN001
+    """As the role matrix calls them: empty inputs start no send."""
+    owner = signed_in("owner")
+    for output in (ids.CAMPAIGN_NEW_SENT, ids.CAMPAIGN_SEND_RESULT):
+        key = next(k for k in owner.app.callback_map if output in k)
+        response = owner.callback(key)
+        assert response.status_code in (200, 204)

@@ -73,10 +73,10 @@ def test_small_groups_short_windows_and_no_comparison() -> None:
     small = uplift_words(_uplift((2, 1, 1, 0.2, 1.8), (9, 5, 4, 1, 7), held=12,
                                  end=dt.date(2026, 11, 10), complete=False), "CNY", 30)
     assert small[0] == "Over the 10 days from Nov 1, 2026 to Nov 10, 2026:"
-    assert small[1] == ("The 30-day window ends on Nov 30, 2026: these figures will still "
-                        "change.")
-    assert small[-1] == ("The comparison group is small (12 customers), so treat this as a "
+    assert small[-2] == ("The comparison group is small (12 customers), so treat this as a "
                          "rough guide.")
+    assert small[-1] == ("The 30-day window ends on Nov 30, 2026: these figures will still "
+                         "change.")
     none = uplift_words(_uplift((1.5, float("nan"), float("nan"), float("nan"), float("nan")),
                                 (640, float("nan"), float("nan"), float("nan"), float("nan")),
                                 held=0), "CNY", 30)
@@ -93,8 +93,9 @@ def test_small_groups_short_windows_and_no_comparison() -> None:
                      "what they did."]
     quiet = uplift_words(_uplift((0, 0, 0, 0, 0), (0, 0, 0, 0, 0), end=START, complete=False),
                          "CNY", 30)
-    assert quiet[0] == "On Nov 1, 2026, the day the messages went out:"
-    assert quiet[-1] == "No customer in either group has ordered since the messages went out."
+    assert quiet == ["On Nov 1, 2026, the day the messages went out:",
+                     "No customer in either group has ordered since the messages went out.",
+                     "The 30-day window ends on Nov 30, 2026: these figures will still change."]
 
 
 def test_the_words_follow_the_uplift_engine() -> None:
