@@ -15,13 +15,14 @@ the second time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.analytics.classification import RANK_KINDS, Scheme
+from dashboard.analytics.rules import short_numbers
 from dashboard.analytics.settings import FigureSettings
 
 COLUMNS = ["customer_id", "source", "label", "value", "reason"]
@@ -39,9 +40,7 @@ def empty_rows() -> pd.DataFrame:
 
 def _text(values: pd.Series, digits: int = 2) -> pd.Series:
     """Numbers as short text ("2.3", "12", "1234.5"); empty numbers as "–"."""
-    numbers = pd.Series(values.to_numpy(dtype=np.float64, na_value=np.nan), index=values.index)
-    text = numbers.round(digits).astype(str).str.replace(r"\.0$", "", regex=True)
-    return text.where(numbers.notna(), "–")
+    return pd.Series(short_numbers(values, digits), index=values.index, dtype=object)
 
 
 def status_rows(table: pd.DataFrame, rules: FigureSettings, *,
@@ -100,9 +99,10 @@ def scheme_rows(assignment: pd.DataFrame, schemes: Mapping[int, Scheme],
         placed = placed.loc[keep]
     if placed.empty:
         return empty_rows()
+    names = {key: f"scheme:{key}" for key in pd.unique(placed["scheme"])}  # a few schemes
     rows = pd.DataFrame({"customer_id": placed["customer_id"].astype("int64").to_numpy(),
-                         "source": "scheme:" + placed["scheme"].astype(str).to_numpy(),
-                         "label": placed["label"].astype(str).to_numpy(),
+                         "source": placed["scheme"].map(names).to_numpy(dtype=object),
+                         "label": placed["label"].to_numpy(dtype=object),
                          "value": placed["value"].to_numpy(dtype=np.float64), "reason": ""})
     if not reasons:
         return rows
@@ -140,9 +140,16 @@ class Changes:
 
     def counts(self) -> dict[str, int]:
         """Rows opened per source family (status, abc, scheme, rule) and rows closed."""
-        family = self.opened["source"].astype(str).str.split(":").str[0]
-        counts = {str(k): int(v) for k, v in family.value_counts().sort_index().items()}
-        return {**counts, "closed": int(len(self.close_ids))}
+        counts: dict[str, int] = {}
+        for source, n in self.opened["source"].value_counts().items():  # a few sources
+            family = str(source).split(":", 1)[0]
+            counts[family] = counts.get(family, 0) + int(n)
+        return {**dict(sorted(counts.items())), "closed": int(len(self.close_ids))}
+
+
+def _keys(customers: np.ndarray, sources: np.ndarray, codes: pd.Index) -> np.ndarray:
+    """One integer per (customer, source): cheap to compare at millions of rows."""
+    return customers.astype(np.int64) * (len(codes) + 1) + codes.get_indexer(sources)
 
 
 def changes(open_rows: pd.DataFrame, wanted: pd.DataFrame,
@@ -154,13 +161,21 @@ def changes(open_rows: pd.DataFrame, wanted: pd.DataFrame,
     change nothing."""
     current = open_rows if sources is None else open_rows.loc[
         open_rows["source"].isin(list(sources))]
-    merged = wanted.merge(current[["id", "customer_id", "source", "label"]],
-                          on=["customer_id", "source"], how="outer",
-                          suffixes=("", "_open"), indicator=True)
-    same = (merged["_merge"] == "both") & (merged["label"] == merged["label_open"])
-    close = merged.loc[merged["_merge"].isin(["both", "right_only"]) & ~same, "id"]
-    opened = merged.loc[merged["_merge"].isin(["both", "left_only"]) & ~same, COLUMNS]
-    return Changes(close_ids=np.sort(close.to_numpy(dtype=np.int64)),
+    open_source = current["source"].to_numpy(dtype=object)
+    wanted_source = wanted["source"].to_numpy(dtype=object)
+    codes = pd.Index(pd.unique(np.concatenate([open_source, wanted_source])))
+    open_key = _keys(current["customer_id"].to_numpy(), open_source, codes)
+    wanted_key = _keys(wanted["customer_id"].to_numpy(), wanted_source, codes)
+    at = pd.Index(open_key).get_indexer(wanted_key)  # the open row of each wanted row, or -1
+    open_label = current["label"].to_numpy(dtype=object)
+    found = at >= 0
+    same = np.zeros(len(wanted), dtype=bool)
+    same[found] = open_label[at[found]] == wanted["label"].to_numpy(dtype=object)[found]
+    kept = np.zeros(len(current), dtype=bool)
+    kept[at[same]] = True
+    close = current["id"].to_numpy(dtype=np.int64)[~kept]
+    opened = wanted.loc[~same, COLUMNS]
+    return Changes(close_ids=np.sort(close),
                    opened=opened.astype({"customer_id": "int64"}).reset_index(drop=True))
 
 
@@ -224,11 +239,11 @@ class Ledger:
         found = keyed.reindex(index).to_numpy(dtype=object)
         self.open.loc[new, "reason"] = np.where(pd.isna(found), "", found)
 
-    def open_rows(self, prefix: str = "") -> pd.DataFrame:
+    def open_rows(self, sources: Iterable[str] | None = None) -> pd.DataFrame:
         """The open rows now (``customer_id``, ``source``, ``label``, ``valid_from``), of
-        the sources starting with ``prefix``."""
-        rows = self.open if not prefix else self.open.loc[
-            self.open["source"].str.startswith(prefix)]
+        ``sources`` (every source when ``None``)."""
+        rows = self.open if sources is None else self.open.loc[
+            self.open["source"].isin(list(sources))]
         return rows[["customer_id", "source", "label", "valid_from"]]
 
     @property

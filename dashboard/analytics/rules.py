@@ -164,11 +164,22 @@ def _compare(values: np.ndarray, operator: str, threshold: float) -> np.ndarray:
     return known & result
 
 
+def short_numbers(values: object, digits: int = 2, missing: str = "–") -> np.ndarray:
+    """Numbers as short text, vectorised: at most ``digits`` decimals, no trailing zeros
+    ("2.3", "4", "12345.68"); empty numbers as ``missing``. An object array."""
+    numbers = np.asarray(pd.Series(values).to_numpy(dtype=np.float64, na_value=np.nan))
+    known = ~np.isnan(numbers)
+    rounded = np.where(known & (np.abs(numbers) >= 0.5 * 10.0 ** -digits), numbers, 0.0)
+    text = np.strings.mod(f"%.{digits}f", rounded)
+    if digits > 0:
+        text = np.strings.rstrip(np.strings.rstrip(text, "0"), ".")
+    out = text.astype(object)
+    out[~known] = missing
+    return out
+
+
 def _number_text(values: pd.Series) -> pd.Series:
-    """Numbers as short text: whole numbers without decimals, others with two at most."""
-    numbers = pd.Series(values.to_numpy(dtype=np.float64, na_value=np.nan), index=values.index)
-    text = numbers.round(2).astype(str).str.replace(r"\.0$", "", regex=True)
-    return text.where(numbers.notna(), "none")
+    return pd.Series(short_numbers(values, missing="none"), index=values.index, dtype=object)
 
 
 def condition_text(rule: Rule, values: pd.Series) -> pd.Series:
@@ -230,4 +241,4 @@ def _evaluate_one(table: pd.DataFrame, key: int, rule: Rule, open_rows: pd.DataF
 
 
 __all__ = ["ACTIONS", "ALERT", "FIGURES", "PENDING", "Figure", "Rule", "condition",
-           "condition_text", "evaluate", "figure_values", "rule_problem"]
+           "condition_text", "evaluate", "figure_values", "rule_problem", "short_numbers"]

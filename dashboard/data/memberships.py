@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.data.bulk import bulk_insert
+from dashboard.data.bulk import bulk_insert, deferred_indexes
 from dashboard.data.sales import day_number, days_to_datetime
 from dashboard.models import CustomerSnapshot, Membership, utcnow
 
@@ -29,6 +29,7 @@ HISTORY_COLUMNS = ["source", "label", "value", "valid_from", "valid_to", "reason
 SNAPSHOT_COLUMNS = ["customer_id", "as_of", "status", "abc_tier", "risk_score",
                     "churn_probability"]
 _CHUNK = 5_000
+DEFER_INDEXES_FROM = 100_000  # rows written at once above which indexes are rebuilt after
 RECOMPUTE_LOCK_KEY = 0x636B7063  # "ckpc": the recompute's PostgreSQL advisory lock
 
 
@@ -118,7 +119,10 @@ def insert_memberships(session: Session, rows: pd.DataFrame) -> int:
         "reason": rows["reason"].astype(str).to_numpy(dtype=object),
         "recorded_at": pd.Timestamp(utcnow()),
     })
-    return bulk_insert(session, Membership, frame)
+    if len(frame) < DEFER_INDEXES_FROM:
+        return bulk_insert(session, Membership, frame)
+    with deferred_indexes(session, [Membership]):  # a first run: build the indexes once
+        return bulk_insert(session, Membership, frame)
 
 
 def close_sources(session: Session, sources: Iterable[str], valid_to: dt.date) -> int:

@@ -237,3 +237,17 @@ def test_an_unbound_foreign_engine_is_not_recomputed(runtime, world) -> None:  #
     assert recompute.runtime_for(runtime.engine) is None  # not the configured database
     assert recompute.recompute_after_import(runtime.engine, world.owner(), "orders") is None
     assert count(runtime, Membership) == 0
+
+
+def test_a_large_first_write_builds_the_indexes_once(runtime, world, monkeypatch) -> None:  # noqa: ANN001
+    from sqlalchemy import inspect
+
+    from dashboard.data import memberships as stored
+
+    monkeypatch.setattr(stored, "DEFER_INDEXES_FROM", 1)
+    run_recompute(runtime, world.owner(), AS_OF, backfill_months=3)
+    assert [r[:3] for r in history(runtime, world, "B")] == [
+        ("never", D(2026, 8, 31), D(2026, 9, 30)), ("active", D(2026, 9, 30), AS_OF),
+        ("churning", AS_OF, None)]
+    names = {i["name"] for i in inspect(runtime.engine).get_indexes("memberships")}
+    assert {"ix_memberships_customer_source", "ix_memberships_source_open"} <= names
