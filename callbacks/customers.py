@@ -26,6 +26,7 @@ from layouts.customer_words import (
     export_href,
     headline,
     pickers,
+    select_all_text,
     selection_text,
 )
 
@@ -56,6 +57,7 @@ def update_customers_header(query: dict[str, Any] | None) -> tuple:
     Output(ids.CUSTOMERS_GRID, "getRowsResponse"), Output(ids.CUSTOMERS_COUNT, "children"),
     Output(ids.CUSTOMERS_EXPORT, "href"), Output(ids.CUSTOMERS_VIEW, "data"),
     Output(ids.CUSTOMERS_EMPTY, "children"), Output(ids.CUSTOMERS_EMPTY, "hidden"),
+    Output(ids.CUSTOMERS_SELECT_ALL, "children"),
     Input(ids.CUSTOMERS_GRID, "getRowsRequest"), State(ids.CUSTOMERS_QUERY, "data"),
     prevent_initial_call=True)
 def update_customers_rows(request: dict[str, Any] | None, query: dict[str, Any] | None) -> tuple:
@@ -68,7 +70,7 @@ def update_customers_rows(request: dict[str, Any] | None, query: dict[str, Any] 
     empty = page.total == 0
     return ({"rowData": rows, "rowCount": page.total}, count_text(page.total),
             export_href(page.view_token), page.view_token, empty_list() if empty else None,
-            not empty)
+            not empty, select_all_text(page.total))
 
 
 @callback(Output(ids.CUSTOMERS_GRID, "filterModel"), Input(ids.CUSTOMERS_SEARCH, "value"),

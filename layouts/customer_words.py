@@ -120,6 +120,11 @@ def coupon_href(selection_token: str) -> str:
     return CAMPAIGN_PATH + encode({"selection": selection_token})
 
 
+def select_all_text(total: int) -> str:
+    return ngettext("Select the {n} matching customer", "Select all {n} matching customers",
+                    total)
+
+
 def selection_text(count: int, source: str, total: int | None = None) -> str:
     if count <= 0:
         return _("Tick customers to select them; the selection is kept across pages.")
@@ -137,5 +142,6 @@ def empty_list() -> html.Div:
 
 
 __all__ = ["CAMPAIGN_PATH", "EXPORT_PATH", "count_text", "coupon_href", "empty_list",
-           "export_href", "filter_words", "headline", "pickers", "selection_text",
+           "export_href", "filter_words", "headline", "pickers", "select_all_text",
+           "selection_text",
            "selector_words"]

@@ -103,13 +103,17 @@ def _risk_figure(points: pd.DataFrame, bands: tuple[float, float]) -> go.Figure:
                               (lost, top, "lost")):
         figure.add_hrect(y0=low, y1=high, fillcolor=STATUS_COLOURS[status], opacity=0.12,
                          line_width=0, layer="below")
-    labels = [format_date(pd.Timestamp(d).date()) for d in points["date"]]
-    figure.add_trace(go.Scatter(x=labels, y=points["risk_score"], mode="lines+markers",
+    dates = [pd.Timestamp(d).date() for d in points["date"]]
+    spots = list(range(len(dates)))
+    figure.add_trace(go.Scatter(x=spots, y=points["risk_score"], mode="lines+markers",
                                 line={"color": TEXT_DARK, "width": 2}, name=_("Risk score"),
-                                hovertemplate="%{x}: %{y:.1f}<extra></extra>"))
-    ticks = labels[::max(1, len(labels) // 6)]
+                                text=[format_date(d) for d in dates],
+                                hovertemplate="%{text}: %{y:.1f}<extra></extra>"))
+    every = max(1, -(-len(dates) // 6))
     figure.update_layout(showlegend=False, yaxis={"range": [0, top]},
-                         xaxis={"tickmode": "array", "tickvals": ticks, "tickangle": 0})
+                         xaxis={"tickmode": "array", "tickvals": spots[::every],
+                                "ticktext": [_month_label(d) for d in dates[::every]],
+                                "tickangle": 0})
     return figure
 
 
@@ -220,8 +224,8 @@ def _gap_figure(view: Any, usual: float | None) -> go.Figure:
         figure.add_annotation(x=spot, yref="paper", y=1.08, showarrow=False,
                               text=chart_text(_("usual gap: {days} days",
                                                 days=format_number(usual, 1))))
-    figure.update_layout(showlegend=False, xaxis={"title": {"text": _("days between "
-                                                                        "purchases")}})
+    figure.update_layout(showlegend=False, margin={"t": 28},
+                         xaxis={"title": {"text": _("days between purchases")}})
     return figure
 
 

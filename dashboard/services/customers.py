@@ -20,7 +20,10 @@ every :data:`CONTACTS_TTL_SECONDS` (a message delivered since). They are held pe
 computed once per version.
 
 Every page answer names its *view* with a token (:func:`save_view`): the export link and
-"select all N matching" use it, so they see exactly the rows the grid showed.
+"select all N matching" use it, so they see exactly the rows the grid showed. The rows of a
+view and of a scope are remembered with the cached data (per data version: customers move
+between account managers and teams only through imports, which bump it), so scrolling asks
+the grid's next page for the price of formatting it.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from dashboard.services.figures import Filters
 
 CONTACTS_TTL_SECONDS = 60
 MEMO_ITEMS = 4
+VIEWS_KEPT = 64
 PAGE_LIMIT = 1000
 EXPORT_CHUNK = 5000
 TABLE_COLUMNS = [
@@ -159,12 +163,28 @@ class CustomerBrief:
 
 @dataclass
 class ListData:
-    """The cached customer table with the list's extra columns, aligned row by row."""
+    """The cached customer table with the list's extra columns, aligned row by row, and the
+    rows of the last views asked for (scrolling asks for the same view page after page)."""
 
     key: tuple
     table: pd.DataFrame
     extras: pd.DataFrame
     source: ListSource
+    views: OrderedDict = field(default_factory=OrderedDict)
+
+    def remember(self, key: Any, compute: Any) -> np.ndarray:
+        """The rows (positions, or a mask) named by ``key``, computed once."""
+        with _LOCK:
+            found = self.views.get(key)
+            if found is not None:
+                self.views.move_to_end(key)
+                return found
+        value = compute()
+        with _LOCK:
+            self.views[key] = value
+            while len(self.views) > VIEWS_KEPT:
+                self.views.popitem(last=False)
+        return value
 
 
 class ListSource(FrameSource):
@@ -188,12 +208,13 @@ class ListSource(FrameSource):
 # --- the cached list data ---------------------------------------------------------------------
 
 
-def _memo(runtime: Runtime) -> OrderedDict:
+def _memo(runtime: Runtime, name: str = "data") -> OrderedDict:
     with _LOCK:
-        return runtime.extras.setdefault(_MEMO, OrderedDict())
+        return runtime.extras.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
 
 
 def _remember(runtime: Runtime, key: tuple, make: Any, ttl: float | None = None) -> Any:
+    """``make()``, kept per process (the last :data:`MEMO_ITEMS` × 3 frames)."""
     memo = _memo(runtime)
     with _LOCK:
         found = memo.get(key)
@@ -305,19 +326,29 @@ def view_positions(runtime: Runtime, actor: Actor, view: ListView) -> tuple[List
                                                                              np.ndarray]:
     """The rows of ``view`` as positions in the cached table, in the view's order."""
     lists = list_data(runtime, view.filters)
-    mask = scoped_mask(runtime, actor, lists.table, view.filters)
-    if not view.selector.is_empty:
-        mask &= selection_mask(lists.table, view.selector,
-                               *_scheme_bands(runtime, actor, view))
-    mask &= query_mask(lists.source, view.query)
-    return lists, ordered_positions(lists.source, mask, view.query.sort)
+
+    f = view.filters
+    scope = ("scope", actor.scope_key, f.customer_type, f.region, f.rep_id)
+
+    def compute() -> np.ndarray:
+        mask = lists.remember(scope, lambda: scoped_mask(runtime, actor, lists.table, f)).copy()
+        if not view.selector.is_empty:
+            mask &= selection_mask(lists.table, view.selector,
+                                   *_scheme_bands(runtime, actor, view))
+        mask = query_mask(lists.source, view.query, within=mask)
+        return ordered_positions(lists.source, mask, view.query.sort)
+
+    if getattr(view.selector, "scheme", None) is not None:
+        return lists, compute()  # the scheme service checks (and audits) every request
+    key = json.dumps([actor.scope_key, view.to_dict()], sort_keys=True, default=str)
+    return lists, lists.remember(key, compute)
 
 
 def rows_at(lists: ListData, positions: np.ndarray) -> pd.DataFrame:
     """The list's columns for the rows at ``positions`` (in that order)."""
-    left = lists.table.iloc[positions][TABLE_COLUMNS].reset_index(drop=True)
-    right = lists.extras.iloc[positions][EXTRA_COLUMNS].reset_index(drop=True)
-    return pd.concat([left, right], axis=1)
+    taken = {c: lists.table[c].array.take(positions) for c in TABLE_COLUMNS}
+    taken.update({c: lists.extras[c].array.take(positions) for c in EXTRA_COLUMNS})
+    return pd.DataFrame(taken, columns=ROW_COLUMNS, copy=False)
 
 
 def _token_for(actor: Actor, view: ListView) -> str:
@@ -328,10 +359,19 @@ def _token_for(actor: Actor, view: ListView) -> str:
 
 
 def save_view(runtime: Runtime, actor: Actor, view: ListView) -> str:
-    """A token naming ``view`` for ``actor`` (the same view gives the same token)."""
+    """A token naming ``view`` for ``actor`` (the same view gives the same token; kept again
+    when this process has not kept it in the last hour)."""
     token = _token_for(actor, view)
-    if not selections.owned(runtime, "view", actor, token):
-        selections.keep(runtime, "view", actor, token, {"view": view.to_dict()})
+    saved = _memo(runtime, "saved-views")
+    with _LOCK:
+        fresh = token in saved and time.monotonic() - saved[token] < 3600
+    if not fresh:
+        if not selections.owned(runtime, "view", actor, token):
+            selections.keep(runtime, "view", actor, token, {"view": view.to_dict()})
+        with _LOCK:
+            saved[token] = time.monotonic()
+            while len(saved) > 4096:
+                saved.popitem(last=False)
     return token
 
 

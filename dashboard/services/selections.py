@@ -131,10 +131,13 @@ def take(runtime: Runtime, kind: str, actor: Actor, token: Any) -> dict[str, Any
 
 
 def _ids(customer_ids: Iterable[object]) -> np.ndarray:
-    try:
-        ids = np.unique(np.asarray([int(c) for c in customer_ids], dtype=np.int64))
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError("not a customer id", code="invalid") from None
+    if isinstance(customer_ids, np.ndarray) and customer_ids.dtype.kind in "iu":
+        ids = np.unique(customer_ids.astype(np.int64))
+    else:
+        try:
+            ids = np.unique(np.asarray([int(c) for c in customer_ids], dtype=np.int64))
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError("not a customer id", code="invalid") from None
     if len(ids) > MAX_SELECTION:
         raise ValidationError("selection too large", code="selection_too_large",
                               maximum=MAX_SELECTION)

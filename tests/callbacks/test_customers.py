@@ -43,6 +43,7 @@ def test_rows_header_and_selection_through_the_endpoint(world, signed_in) -> Non
     assert rows["rowCount"] == 3 and answer[ids.CUSTOMERS_COUNT]["children"] == "3 customers"
     assert answer[ids.CUSTOMERS_EXPORT]["href"].startswith("/customers/export.csv?view=")
     assert answer[ids.CUSTOMERS_EMPTY]["hidden"] is True
+    assert answer[ids.CUSTOMERS_SELECT_ALL]["children"] == "Select all 3 matching customers"
     header = _post(client, ids.CUSTOMERS_HEADLINE, {
         f"{ids.CUSTOMERS_QUERY}.data": {"status": "active", "period": "90d"}})
     text = json.dumps(header.get_json(), ensure_ascii=False)

@@ -204,3 +204,13 @@ def test_dates_parse_only_as_iso_days() -> None:
     _search, filters = parse_filter_model({"first_order_date": {
         "filterType": "date", "type": "equals", "dateFrom": "2026-02-28 13:45:00"}})
     assert filters[0].conditions[0].value == dt.date(2026, 2, 28)
+
+
+@settings(max_examples=100, deadline=None)
+@given(anything, st.lists(st.booleans(), min_size=len(FRAME), max_size=len(FRAME)))
+def test_searching_within_some_rows_equals_searching_all(filter_model: object,
+                                                          within: list[bool]) -> None:
+    query = list_query(None, filter_model)
+    rows = np.asarray(within, dtype=bool)
+    expected = query_mask(FrameSource(FRAME), query) & rows
+    assert query_mask(FrameSource(FRAME), query, within=rows).tolist() == expected.tolist()

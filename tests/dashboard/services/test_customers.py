@@ -248,3 +248,23 @@ def test_the_header_says_what_the_list_is(runtime, world) -> None:  # noqa: ANN0
     assert header.filters.period == "90d" and header.rep_name == "Wang"
     assert header.scope == "team" and header.period.end == AS_OF
     assert dataclasses.asdict(header.selector)["tier_prev"] == "A"
+
+
+def test_scheme_band_links_list_exactly_the_band(runtime) -> None:  # noqa: ANN001
+    from dashboard.services import schemes
+    from dashboard.services.figures import Filters
+    from tests.dashboard.services.recompute_world import AS_OF as DAY
+    from tests.dashboard.services.recompute_world import build
+    from tests.dashboard.services.test_schemes import RISK
+
+    forget_memo()
+    scheme_world = build(runtime)
+    scheme_id = schemes.save_scheme(runtime, scheme_world.owner(), None, RISK)
+    for actor in (scheme_world.owner(), scheme_world.rep("Wang")):
+        table = figures.scoped_table(runtime, actor, Filters(as_of=DAY))
+        for band in (None, 1, 2, 3, 4):
+            selector = Selector(scheme=scheme_id, band=band)
+            expected = schemes.select_customers(runtime, actor, table, selector, DAY)
+            page = service.get_customer_page(runtime, actor, _request(selector))
+            assert sorted(page.rows["customer_code"]) == sorted(expected["customer_code"])
+    forget_memo()
