@@ -124,7 +124,7 @@ def test_a_rep_marks_an_alert_done_and_the_count_follows(site, page) -> None:  #
     page.screenshot("alerts-en")
     if expected == 0:
         return
-    page.find("button[id*='alerts-done-button']").click()
+    page.find("#alerts-list-div button[id*='alerts-done-button']").click()
     page.wait(lambda: _number(page.text("#shell-alert-count-span") or "0") == expected - 1,
               "the count going down")
     assert alerts.count_open(site.runtime(), rep) == expected - 1
