@@ -16,6 +16,7 @@ so that it sorts after ``campaign_new`` (a test holds the order).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import dash
@@ -122,8 +123,11 @@ def layout(campaign_id: str | None = None, **_query: Any) -> html.Div:
                  className="mt-2")]), id=ids.CAMPAIGN_PROGRESS_PANEL, hidden=True,
         className="panel-row")
     return html.Div([
+        # "load" differs on every visit: a background send started again after a reload is
+        # a new job, never the answer Dash cached for the same inputs before.
         dcc.Store(id=ids.CAMPAIGN_QUERY, data={"id": str(campaign_id or "")[:20],
-                                               "language": current_language()}),
+                                               "language": current_language(),
+                                               "load": secrets.token_hex(8)}),
         dcc.Store(id=ids.CAMPAIGN_REFRESH, data=0),
         dcc.Interval(id=ids.CAMPAIGN_INTERVAL, interval=REFRESH_MS, disabled=True),
         html.Div(skeleton(2), id=ids.CAMPAIGN_HEADER),

@@ -135,11 +135,21 @@ def _coupon(session: Any, coupon_id: int | None) -> CouponTerms | None:
 
 
 def campaign_key(campaign_id: Any) -> int:
-    """A campaign id from the address; anything else is refused like a missing campaign."""
+    """A campaign id from the address (0 when it is not one)."""
     text = str(campaign_id).strip() if isinstance(campaign_id, (int, str)) else ""
     if isinstance(campaign_id, bool) or not text.isdigit() or not 0 < int(text) < 2**63:
         return 0
     return int(text)
+
+
+def _named(campaign_id: Any) -> int:
+    """The campaign the address names; an address that names none is simply not found (a
+    number is checked by the campaigns service, which refuses a missing or foreign campaign
+    alike, audited)."""
+    key = campaign_key(campaign_id)
+    if not key:
+        raise NotFound("no campaign in the address")
+    return key
 
 
 def get_campaign_page(runtime: Runtime, actor: Actor, campaign_id: Any,
@@ -149,7 +159,7 @@ def get_campaign_page(runtime: Runtime, actor: Actor, campaign_id: Any,
     recipients in the scope is refused (audited) like a missing one."""
     window = int(window_days) if window_days in WINDOWS else DEFAULT_WINDOW
     today = filter_service.today(runtime)
-    results = campaigns.get_campaign_results(runtime, actor, campaign_key(campaign_id),
+    results = campaigns.get_campaign_results(runtime, actor, _named(campaign_id),
                                              window_days=window, as_of=today)
     with session_scope(runtime.engine) as session:
         detail = data.get_campaign_detail(session, results.campaign.id)
@@ -174,7 +184,7 @@ def export_recipients(runtime: Runtime, actor: Actor, campaign_id: Any,
                       language: str) -> tuple[str, str]:
     """(file name, CSV text) of every recipient of the campaign inside the scope, safe
     against spreadsheet formulas; audited."""
-    results = campaigns.get_campaign_results(runtime, actor, campaign_key(campaign_id),
+    results = campaigns.get_campaign_results(runtime, actor, _named(campaign_id),
                                              as_of=filter_service.today(runtime))
     frame = recipients_frame(results.rows, language)
     record(runtime, actor, "export", object_type="campaign", object_id=results.campaign.id,
@@ -217,7 +227,7 @@ def send_campaign(runtime: Runtime, actor: Actor, campaign_id: Any,
     retry later stay waiting), calling ``on_progress`` with the counts as they change.
     Returns the counts at the end."""
     _own_connections(runtime)
-    key = campaign_key(campaign_id)
+    key = _named(campaign_id)
     progress = _authorise_send(runtime, actor, key)
     if on_progress is not None:
         on_progress(progress)

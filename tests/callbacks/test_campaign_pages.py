@@ -18,6 +18,7 @@ from dashboard.db import session_scope
 from dashboard.messaging.coupons import CouponTerms
 from dashboard.models import AuditLog, Campaign, Customer, Outbox, User
 from dashboard.scope import Actor
+from dashboard.services import campaign_pages as pages
 from dashboard.services import campaigns, selections
 from layouts import ids
 from tests.security.fixtures import callback_body, find_callback, side_message
@@ -436,6 +437,18 @@ def test_the_results_page_sends_waiting_messages_and_follows_them(runtime, world
     refused, _progress = _run_job(signed_in("rep_zhao"), key, {
         f"{ids.CAMPAIGN_SEND}.n_clicks": 1, **query})
     assert "You do not have access to this." in json.dumps(refused)
+    with session_scope(runtime.engine, write=True) as session:  # an outcome in doubt ...
+        alpha = session.execute(update(Outbox).where(
+            Outbox.customer_id == world.customers["A"]).values(status="unknown").returning(
+            Outbox.id)).scalar_one()
+    pages.decide(runtime, _user(runtime, "owner"), alpha, "resend")  # ... released again
+    reloaded = {f"{ids.CAMPAIGN_QUERY}.data": {"id": str(campaign_id), "language": "en",
+                                               "load": "after-a-reload"}}
+    again, _progress = _run_job(owner, key, {f"{ids.CAMPAIGN_SEND}.n_clicks": 1, **reloaded})
+    assert again["response"][ids.CAMPAIGN_SEND_RESULT]["children"].startswith(
+        "6 of 6 messages done: 6 sent")
+    log = (runtime.settings.data_dir / "outbox.log").read_text().splitlines()
+    assert len(log) == 7  # the released message went out again, nothing else did
 
 
 def test_background_callbacks_with_nothing_to_do(world, signed_in) -> None:  # noqa: ANN001
@@ -445,3 +458,33 @@ def test_background_callbacks_with_nothing_to_do(world, signed_in) -> None:  # n
         key = next(k for k in owner.app.callback_map if output in k)
         response = owner.callback(key)
         assert response.status_code in (200, 204)
+
+
+def test_ten_concurrent_sends_of_one_preview(runtime, world, signed_in, coupon) -> None:  # noqa: ANN001
+    """E.29 through the endpoint: the same Send fired by ten browsers of the user at once."""
+    import threading
+
+    owner = signed_in("owner")
+    intent = _preview(owner, {}, list_value="tier=D", coupon=coupon).get_json()[
+        "response"][ids.CAMPAIGN_NEW_INTENT]["data"]
+    clients = [signed_in("owner") for _ in range(10)]
+    answers: list[dict] = []
+    start = threading.Barrier(10)
+
+    def fire(client) -> None:  # noqa: ANN001
+        start.wait()
+        answers.append(_send(client, intent).get_json()["response"])
+
+    threads = [threading.Thread(target=fire, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    fresh = [a for a in answers if ids.CAMPAIGN_NEW_QUEUED in a]
+    again = [a for a in answers if ids.CAMPAIGN_NEW_GO in a]
+    assert len(answers) == 10 and len(fresh) == 1 and len(again) == 9
+    campaign_id = fresh[0][ids.CAMPAIGN_NEW_QUEUED]["data"]["campaign_id"]
+    assert {a[ids.CAMPAIGN_NEW_GO]["href"] for a in again} == {f"/campaigns/{campaign_id}"}
+    assert len(_outbox(runtime)) == 3
+    with session_scope(runtime.engine) as session:
+        assert session.execute(select(func.count()).select_from(Campaign)).scalar_one() == 1

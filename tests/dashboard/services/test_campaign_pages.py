@@ -344,8 +344,10 @@ def test_results_page_and_its_scope(runtime, world) -> None:  # noqa: ANN001
     assert pages.get_campaign_page(runtime, owner, campaign_id, 13).window_days == 30
     west = pages.get_campaign_page(runtime, world.actor("rep_zhao"), campaign_id)
     assert sorted(west.rows["code"]) == ["B", "C", "E"] and not west.may_send
-    for bad in ("999", "abc", "-1", True, None):
-        with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied):  # missing: refused like a foreign one, audited
+        pages.get_campaign_page(runtime, owner, "999")
+    for bad in ("abc", "-1", True, None, ""):  # no campaign named at all
+        with pytest.raises(NotFound):
             pages.get_campaign_page(runtime, owner, bad)
 
 
