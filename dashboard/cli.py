@@ -121,9 +121,10 @@ def run(ctx: Context, host: str | None, port: int | None, workers: int) -> None:
     port = port or ctx.settings.port
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     click.echo(f"Customer cockpit: open http://{shown}:{port}/ in your browser (Ctrl+C stops).")
-    args = ["gunicorn", "app:server", "--bind", f"{host}:{port}", "--workers", str(workers),
+    # gunicorn of this interpreter's environment, found even when its bin folder is not on PATH
+    args = [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"{host}:{port}", "--workers", str(workers),
             "--timeout", "120", "--access-logfile", "-", "--chdir", str(_project_root())]
-    os.execvp(args[0], args)
+    os.execv(args[0], args)
 
 
 @main.command()
