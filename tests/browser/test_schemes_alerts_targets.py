@@ -159,6 +159,7 @@ def test_targets_set_by_hand_and_imported_from_a_file(site, page, tmp_path: Path
         page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
                                    "arguments[0].click();", page.find(control))
     page.wait(lambda: "Imported" in page.text("#targets-preview-div"), "the import")
+    page.driver.execute_script("window.scrollTo(0, 0);")  # the navbar is above the fold
     page.find(".language-switch button[value=zh]").click()
     page.wait(lambda: page.text("h1") == "销售目标", "the Chinese page")
     page.wait(lambda: page.find_all("#targets-chart-div .js-plotly-plot"), "the month chart")
