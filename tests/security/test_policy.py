@@ -63,7 +63,7 @@ def test_no_raw_html_or_code_rendering_switches() -> None:
 
 def test_dash_is_pinned_to_a_version_with_signed_job_handles() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    dash = next(d for d in project["dependencies"] if re.match(r"dash\s*[><=]", d))
+    dash = next(d for d in project["dependencies"] if re.match(r"dash(\[[^\]]*\])?\s*[><=]", d))
     low = re.search(r">=\s*([0-9.]+)", dash).group(1)
     assert tuple(int(x) for x in low.split(".")) >= (4, 4, 1)
     import dash as dash_module
