@@ -36,7 +36,8 @@ DECISIONS = ("sent", "resend")
     Output(ids.CAMPAIGNS_DECISIONS_GRID, "rowData"),
     Output(ids.CAMPAIGNS_DECISIONS_GRID, "columnDefs"),
     Output(ids.CAMPAIGNS_INTERVAL, "disabled"), Output(ids.CAMPAIGNS_GRID, "style"),
-    Output(ids.CAMPAIGNS_DECISIONS_GRID, "style"), Input(ids.CAMPAIGNS_REFRESH, "data"), Input(ids.CAMPAIGNS_INTERVAL, "n_intervals"))
+    Output(ids.CAMPAIGNS_DECISIONS_GRID, "style"), Input(ids.CAMPAIGNS_REFRESH, "data"),
+    Input(ids.CAMPAIGNS_INTERVAL, "n_intervals"))
 def update_campaigns_list(_refresh: Any, _ticks: Any) -> tuple:
     found = pages.get_campaign_list(current_runtime(), current_actor())
     empty = found.rows.empty
@@ -44,7 +45,9 @@ def update_campaigns_list(_refresh: Any, _ticks: Any) -> tuple:
     return (grid_rows(found.rows, found.currency), count_text(len(found.rows)),
             empty_list() if empty else None, not empty, unknown == 0,
             decisions_note(unknown, found.may_decide), decision_rows(found.unknown),
-            decision_defs(found.may_decide), not found.sending, grid_height(len(found.rows)),
+            decision_defs(found.may_decide), not found.sending,
+            # no campaigns: the friendly empty state alone, not an empty grid under it
+            {"display": "none"} if empty else grid_height(len(found.rows)),
             grid_height(unknown, 300))
 
 

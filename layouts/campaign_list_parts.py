@@ -29,8 +29,8 @@ COLUMNS = (  # field, label, width, kind (numbers never narrower than their head
     ("unknown", N_("Unknown"), 92, "num"),
     ("holdout", N_("Held out"), 72, "num"),
     ("unreachable", N_("Cannot be reached"), 90, "num"),
-    ("redeemed", N_("Redeemed"), 98, "num"),
-    ("redeemed_revenue", N_("Revenue from redemptions"), 110, "num"),
+    ("redeemed", N_("Redeemed"), 105, "num"),
+    ("redeemed_revenue", N_("Revenue from redemptions"), 125, "num"),
 )
 DECISION_COLUMNS = (
     ("campaign", N_("Campaign"), 200),

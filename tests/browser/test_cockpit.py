@@ -157,3 +157,18 @@ def test_nothing_is_loaded_from_outside(site, page) -> None:  # noqa: ANN001
     assert page.driver.execute_script(
         "return getComputedStyle(document.documentElement)"
         ".getPropertyValue('--status-lost').trim()") == "#c62828"
+
+
+def test_unknown_addresses_get_friendly_pages(site, page) -> None:  # noqa: ANN001
+    page.sign_in("rep")
+    page.open("/no-such-page")
+    page.wait(lambda: "Page not found" in page.text(".not-found-page"), "the not-found page")
+    assert "404" not in page.text(".not-found-page")  # words, not Dash's status line
+    page.find(".not-found-page a").click()
+    page.wait_for_cockpit()
+    page.open("/customer/NO-SUCH-CUSTOMER")
+    page.wait(lambda: "Customer not found" in page.text("#portrait-missing-div"), "not found")
+    actions = page.find(".portrait-actions")
+    assert not actions.is_displayed()  # nobody to send a coupon to or to call
+    page.check_console()
+    page.screenshot("not-found-en")
