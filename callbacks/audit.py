@@ -9,9 +9,10 @@ from dash import Input, Output, ctx
 from callbacks import callback
 from callbacks._runtime import current_actor, current_runtime
 from dashboard.errors import ValidationError
+from dashboard.i18n import _
 from dashboard.services import audit as service
 from layouts import ids
-from layouts.audit import audit_rows
+from layouts.audit import audit_rows, total_text
 
 
 @callback(Output(ids.AUDIT_ACTION, "options"), Input(ids.URL, "pathname"))
@@ -24,7 +25,7 @@ def _day(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10]) if value else None
     except ValueError as exc:
-        raise ValidationError(f"not a date: {value!r}") from exc
+        raise ValidationError(_("Not a date: {value}", value=str(value)[:20])) from exc
 
 
 @callback(
@@ -43,5 +44,5 @@ def update_audit_rows(page: int | None, username: str | None, action: str | None
         current_runtime(), current_actor(), page=page, page_size=int(page_size or 50),
         username=username or "", action=action or "", outcome=outcome or "",
         since=_day(start), until=_day(end))
-    total = f"{result.total:,} entries · page {result.page} of {result.pages}"
+    total = total_text(result.total, result.page, result.pages)
     return audit_rows(result.rows), total, result.pages, result.page

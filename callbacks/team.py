@@ -9,6 +9,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import callback
 from callbacks._runtime import current_actor, current_runtime
+from dashboard.i18n import _
 from dashboard.services import users as service
 from layouts import ids
 from layouts.team import options, user_rows
@@ -36,7 +37,7 @@ def update_team_users(_pathname: str, _refresh: int) -> tuple:
 def update_team_edit_form(selected: list[dict[str, Any]] | None) -> tuple:
     service.ensure_owner(current_runtime(), current_actor())
     if not selected:
-        return "Select a user in the list.", None, None, None
+        return _("Select a user in the list."), None, None, None
     row = selected[0]
     return (f"{row.get('username')} ({row.get('state')})", row.get("role"),
             row.get("team_id"), row.get("rep_id"))
@@ -64,19 +65,22 @@ def apply_team_action(_create: int, _save: int, _reset: int, _toggle: int, usern
         new = service.create_user(runtime, actor, {
             "username": username, "display_name": name, "role": role, "team": team,
             "rep": rep, "password": password})
-        shown = f" Password (shown once): {new.password}" if new.password else ""
-        return f"Added {new.username}.{shown}", True, "success", (refresh or 0) + 1
+        text = _("Added {user}.", user=new.username)
+        if new.password:
+            text += " " + _("Password (shown once): {password}", password=new.password)
+        return text, True, "success", (refresh or 0) + 1
     if not selected:
-        return "Select a user in the list first.", True, "warning", no_update
+        return _("Select a user in the list first."), True, "warning", no_update
     user_id = int(selected[0]["id"])
     if action == ids.TEAM_SAVE:
         service.change_user(runtime, actor, user_id,
                             {"role": edit_role, "team": edit_team, "rep": edit_rep})
-        text = "Saved; the change applies to the user's next request."
+        text = _("Saved; the change applies to the user's next request.")
     elif action == ids.TEAM_RESET_PASSWORD:
-        text = f"New password (shown once): {service.reset_password(runtime, actor, user_id)}"
+        text = _("New password (shown once): {password}",
+                 password=service.reset_password(runtime, actor, user_id))
     else:
         active = not bool(selected[0].get("is_active"))
         service.set_active(runtime, actor, user_id, active)
-        text = "Enabled." if active else "Disabled; their sessions have ended."
+        text = _("Enabled.") if active else _("Disabled; their sessions have ended.")
     return text, True, "success", (refresh or 0) + 1

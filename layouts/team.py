@@ -13,24 +13,49 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.i18n import N_, _
+from dashboard.web.context import current_user
 from layouts import ids
+from layouts.components.states import empty_state
+from layouts.labels import role_name
 
-dash.register_page(__name__, path="/team", name="Team", title="Team · Customer cockpit")
 
-ROLE_OPTIONS = [{"label": "Owner — everything, user management", "value": "owner"},
-                {"label": "Manager — the customers of one team", "value": "manager"},
-                {"label": "Rep — the customers assigned to one account manager",
-                 "value": "rep"}]
-COLUMNS = [
-    {"field": "username", "headerName": "User", "pinned": "left"},
-    {"field": "display_name", "headerName": "Name"},
-    {"field": "role", "headerName": "Role"},
-    {"field": "team", "headerName": "Team"},
-    {"field": "rep", "headerName": "Account manager"},
-    {"field": "state", "headerName": "State"},
-    {"field": "last_login", "headerName": "Last sign-in (UTC)"},
-    {"field": "sessions", "headerName": "Open sessions", "type": "rightAligned"},
-]
+def title() -> str:
+    return _("Team") + " · " + _("Customer cockpit")
+
+
+dash.register_page(__name__, path="/team", name="Team", title=lambda **_kw: title())
+
+ROLES = (("owner", N_("Owner — everything, user management")),
+         ("manager", N_("Manager — the customers of one team")),
+         ("rep", N_("Rep — the customers assigned to one account manager")))
+COLUMNS = (("username", N_("User")), ("display_name", N_("Name")), ("role_name", N_("Role")),
+           ("team", N_("Team")), ("rep", N_("Account manager")), ("state", N_("State")),
+           ("last_login", N_("Last sign-in (UTC)")), ("sessions", N_("Open sessions")))
+
+
+def role_options() -> list[dict[str, str]]:
+    return [{"label": _(label), "value": value} for value, label in ROLES]
+
+
+def column_defs() -> list[dict[str, Any]]:
+    defs: list[dict[str, Any]] = [{"field": f, "headerName": _(label)} for f, label in COLUMNS]
+    defs[-1]["type"] = "rightAligned"
+    return defs
+
+
+def owners_only() -> html.Div:
+    """What a manager or rep sees at an owner's address."""
+    return html.Div(empty_state(
+        _("Only owners can open this page"),
+        _("Ask an owner of the cockpit if you need a user added or changed."),
+        dcc.Link(_("Open the cockpit"), href="/", className="btn btn-primary"),
+        icon="bi-shield-lock"), className="container-fluid not-found-page")
+
+
+def is_owner() -> bool:
+    user = current_user()
+    return user is not None and user.role == "owner"
 
 
 def _field(label: str, component: Any) -> dbc.Row:
@@ -38,64 +63,70 @@ def _field(label: str, component: Any) -> dbc.Row:
 
 
 def _create_card() -> dbc.Card:
-    return dbc.Card([dbc.CardHeader("Add a user"), dbc.CardBody([
-        _field("User name", dbc.Input(id=ids.TEAM_NEW_USERNAME, maxLength=80,
+    return dbc.Card([dbc.CardHeader(_("Add a user")), dbc.CardBody([
+        _field(_("User name"), dbc.Input(id=ids.TEAM_NEW_USERNAME, maxLength=80,
                                       autocomplete="off")),
-        _field("Name", dbc.Input(id=ids.TEAM_NEW_NAME, maxLength=120)),
-        _field("Role", dcc.Dropdown(id=ids.TEAM_NEW_ROLE, options=ROLE_OPTIONS, value="rep",
+        _field(_("Name"), dbc.Input(id=ids.TEAM_NEW_NAME, maxLength=120)),
+        _field(_("Role"), dcc.Dropdown(id=ids.TEAM_NEW_ROLE, options=role_options(), value="rep",
                                     clearable=False)),
-        _field("Team (managers)", dcc.Dropdown(id=ids.TEAM_NEW_TEAM, options=[])),
-        _field("Account manager (reps)", dcc.Dropdown(id=ids.TEAM_NEW_REP, options=[])),
-        _field("Password", dbc.Input(id=ids.TEAM_NEW_PASSWORD, type="password",
-                                     placeholder="empty: generate one", maxLength=256,
+        _field(_("Team (managers)"), dcc.Dropdown(id=ids.TEAM_NEW_TEAM, options=[])),
+        _field(_("Account manager (reps)"), dcc.Dropdown(id=ids.TEAM_NEW_REP, options=[])),
+        _field(_("Password"), dbc.Input(id=ids.TEAM_NEW_PASSWORD, type="password",
+                                     placeholder=_("empty: generate one"), maxLength=256,
                                      autocomplete="new-password")),
-        dbc.Button("Add user", id=ids.TEAM_CREATE, color="primary"),
+        dbc.Button(_("Add user"), id=ids.TEAM_CREATE, color="primary"),
     ])])
 
 
 def _edit_card() -> dbc.Card:
-    return dbc.Card([dbc.CardHeader("Selected user"), dbc.CardBody([
-        html.Div("Select a user in the list.", id=ids.TEAM_EDIT_TITLE, className="mb-2"),
-        _field("Role", dcc.Dropdown(id=ids.TEAM_EDIT_ROLE, options=ROLE_OPTIONS,
+    return dbc.Card([dbc.CardHeader(_("Selected user")), dbc.CardBody([
+        html.Div(_("Select a user in the list."), id=ids.TEAM_EDIT_TITLE, className="mb-2"),
+        _field(_("Role"), dcc.Dropdown(id=ids.TEAM_EDIT_ROLE, options=role_options(),
                                     clearable=False)),
-        _field("Team (managers)", dcc.Dropdown(id=ids.TEAM_EDIT_TEAM, options=[])),
-        _field("Account manager (reps)", dcc.Dropdown(id=ids.TEAM_EDIT_REP, options=[])),
+        _field(_("Team (managers)"), dcc.Dropdown(id=ids.TEAM_EDIT_TEAM, options=[])),
+        _field(_("Account manager (reps)"), dcc.Dropdown(id=ids.TEAM_EDIT_REP, options=[])),
         dbc.ButtonGroup([
-            dbc.Button("Save", id=ids.TEAM_SAVE, color="primary"),
-            dbc.Button("Reset password", id=ids.TEAM_RESET_PASSWORD, color="secondary"),
-            dbc.Button("Disable / enable", id=ids.TEAM_TOGGLE_ACTIVE, color="danger",
+            dbc.Button(_("Save"), id=ids.TEAM_SAVE, color="primary"),
+            dbc.Button(_("Reset password"), id=ids.TEAM_RESET_PASSWORD, color="secondary"),
+            dbc.Button(_("Disable / enable"), id=ids.TEAM_TOGGLE_ACTIVE, color="danger",
                        outline=True),
         ]),
     ])])
 
 
 def layout(**_query: str) -> html.Div:
-    return html.Div([
-        html.H1("Team", className="h3"),
-        html.P("Owners see everything and manage users; managers see the customers of their "
-               "team; reps see the customers assigned to them. A user without a team or "
-               "account manager sees no customers.", className="text-muted"),
+    owner = is_owner()
+    body = [
+        html.H1(_("Team"), className="h3"),
+        html.P(_("Owners see everything and manage users; managers see the customers of "
+                 "their team; reps see the customers assigned to them. A user without a team "
+                 "or account manager sees no customers."), className="text-muted"),
         dcc.Store(id=ids.TEAM_REFRESH, data=0),
         dbc.Alert(id=ids.TEAM_RESULT, is_open=False, dismissable=True),
-        dag.AgGrid(id=ids.TEAM_USERS_GRID, columnDefs=COLUMNS, rowData=[],
+        dag.AgGrid(id=ids.TEAM_USERS_GRID, columnDefs=column_defs(), rowData=[],
                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": True,
                                                      "enableClickSelection": True},
                                     "domLayout": "autoHeight"},
                    className="ag-theme-alpine mb-3"),
         dbc.Row([dbc.Col(_create_card(), md=6), dbc.Col(_edit_card(), md=6)]),
-    ], className="container-fluid py-3")
+    ]
+    # a manager or rep who types the address reads why; the page's parts stay (hidden)
+    # so that Dash knows every id, and its callbacks refuse them (audited)
+    return html.Div([None if owner else owners_only(), html.Div(body, hidden=not owner)],
+                    className="container-fluid py-3")
 
 
 def user_rows(frame: Any) -> list[dict[str, Any]]:
     """Grid rows from the users table of ``dashboard.services.users.list_users``."""
     shown = frame.assign(
-        state=frame["is_active"].map({True: "active", False: "disabled"}),
+        state=frame["is_active"].map({True: _("active"), False: _("disabled")}),
+        role_name=frame["role"].map(role_name),
         last_login=frame["last_login_at"].map(lambda v: "" if v is None or v != v
                                               else str(v)[:16]),
         team=frame["team"].fillna(""), rep=frame["rep"].fillna(""),
     )
-    keep = ["id", "username", "display_name", "role", "team", "team_id", "rep", "rep_id",
+    keep = ["id", "username", "display_name", "role", "role_name", "team", "team_id", "rep", "rep_id",
             "state", "is_active", "last_login", "sessions"]
     return shown[keep].astype(object).where(shown[keep].notna(), None).to_dict("records")
 
