@@ -47,7 +47,9 @@ def run_demo(engine: Engine, *, customers: int, orders: int, seed: int,
     try:
         if not replace and database_has_data(engine):
             if if_empty:
-                echo("The database already has data: the demo was not generated.")
+                echo("The database already has data: the demo was not generated. Sign in "
+                     "with the users printed on the first run (a forgotten password: "
+                     "`cockpit user passwd owner`).")
                 return None
             raise CockpitError(NOT_EMPTY)
         options = DemoOptions(customers=customers, orders=orders, seed=seed,

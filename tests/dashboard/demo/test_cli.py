@@ -22,7 +22,8 @@ def test_demo_command(settings) -> None:  # noqa: ANN001
 
     again = _run(settings, "--if-empty")
     assert again.exit_code == 0
-    assert again.output.strip() == "The database already has data: the demo was not generated."
+    assert again.output.startswith("The database already has data: the demo was not generated.")
+    assert "cockpit user passwd owner" in again.output
 
     refused = _run(settings)
     assert refused.exit_code == 1
