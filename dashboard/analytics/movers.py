@@ -83,12 +83,18 @@ def top_movers(table: pd.DataFrame, metric: str = "revenue", kind: str = "surge"
         raise ValueError(f"Unknown mover list {metric!r} / {kind!r}.")
     columns = ["customer_id", "customer_code", "customer_name", f"{metric}_prev_30d",
                f"{metric}_30d", f"{metric}_change", f"{metric}_growth_pct"]
-    rows = (table.loc[table[f"{metric}_move"] == kind, columns]
-            .assign(_size=lambda f: f[f"{metric}_change"].abs())
-            .sort_values(["_size", "customer_code"], ascending=[False, True], kind="stable")
-            .drop(columns="_size")
-            .reset_index(drop=True))
-    return rows if n is None else rows.head(n)
+    # positions sorted with numpy, then one take: pandas' boolean .loc, assign and a
+    # two-key sort_values cost ~7 ms per list on the cockpit's hot path, almost all overhead
+    inside = np.flatnonzero((table[f"{metric}_move"] == kind).to_numpy(dtype=bool,
+                                                                      na_value=False))
+    codes = table["customer_code"].to_numpy()[inside].astype(str)
+    size = np.abs(table[f"{metric}_change"].to_numpy(dtype=np.float64, na_value=np.nan)[inside])
+    by_code = np.argsort(codes, kind="stable")
+    # largest change first (a missing change last), equal changes by customer code
+    order = by_code[np.argsort(-size[by_code], kind="stable")]
+    if n is not None:
+        order = order[:n]
+    return table.iloc[inside[order]][columns].reset_index(drop=True)
 
 
 __all__ = ["KINDS", "METRICS", "MOVER_DAYS", "MOVER_GROWTH_PCT", "mover_columns", "mover_flags",

@@ -108,7 +108,7 @@ def mover_candidates(table: pd.DataFrame, metric: str, kind: str, top: int) -> p
         inside = inside & (size >= floor)
     columns = ["customer_id", "customer_code", "customer_name", f"{metric}_prev_30d",
                f"{metric}_30d", f"{metric}_change", f"{metric}_growth_pct", f"{metric}_move"]
-    return table.loc[inside, columns]
+    return table.iloc[np.flatnonzero(inside), table.columns.get_indexer(columns)]
 
 
 def overview_of(table: pd.DataFrame, anonymous: pd.DataFrame | None, period: Period,
