@@ -23,23 +23,26 @@ from dashboard.i18n import (
 from layouts.cockpit_panels import list_url
 from layouts.components.cards import panel
 from layouts.components.states import empty_state, error_alert
-from layouts.customer_grid import portrait_href
+from layouts.customer_grid import Formats, portrait_href
 from layouts.figures import BAD, GOOD
 from layouts.links import FilterQuery, cockpit_url, encode, filter_params
 
 WIDE_ONLY = "d-none d-sm-table-cell"  # the "before" column is left out on a phone
 
 
-def _amount(value: float, signed: bool = False) -> str:
+def _amount(value: float, signed: bool = False, fmt: Formats | None = None) -> str:
     """A table cell: whole money or orders with thousands separators (the currency is in
     the column heading)."""
-    text = format_number(abs(value) if signed else value)
+    number = fmt.number if fmt is not None else format_number
+    text = number(abs(value) if signed else value)
     if signed:
         return ("+" if value > 0 else "−" if value < 0 else "") + text
     return text
 
 
-def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
+def _mover_rows(view: Any, metric: str, rows: pd.DataFrame,
+                fmt: Formats | None = None) -> list[html.Tr]:
+    fmt = fmt or Formats(view.currency)  # Babel's texts, written fast (40 rows a view)
     columns = ["customer_code", "customer_name", f"{metric}_prev_30d", f"{metric}_30d",
                f"{metric}_change", f"{metric}_growth_pct"]
     same_view = encode(filter_params(view.filters, today=view.today,
@@ -49,14 +52,14 @@ def _mover_rows(view: Any, metric: str, rows: pd.DataFrame) -> list[html.Tr]:
             *(rows[c].tolist() for c in columns), strict=True):
         growth_text = _("from nothing") if growth is None or (isinstance(growth, float) and
                                                               math.isnan(growth)) \
-            else format_percent(growth, signed=True)
+            else fmt.percent_text(growth, signed=True)
         name = name if isinstance(name, str) and name else code
         out.append(html.Tr([
             html.Td(dcc.Link(name, href=portrait_href(code, same_view)), className="name",
                     title=f"{name} ({code})", **{"data-code": code}),  # code shown by CSS
-            html.Td(_amount(before), className=f"num {WIDE_ONLY}"),
-            html.Td(_amount(after), className="num"),
-            html.Td(_amount(change, signed=True), className="num fw-semibold",
+            html.Td(_amount(before, fmt=fmt), className=f"num {WIDE_ONLY}"),
+            html.Td(_amount(after, fmt=fmt), className="num"),
+            html.Td(_amount(change, signed=True, fmt=fmt), className="num fw-semibold",
                     style={"color": GOOD if change > 0 else BAD}, title=growth_text),
         ]))
     return out
