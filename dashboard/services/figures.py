@@ -58,11 +58,20 @@ def _identity(runtime: Runtime) -> tuple[str, int]:
         return data_identity(session)
 
 
+def customers(runtime: Runtime) -> pd.DataFrame:
+    """Every customer record with account manager and team, per data version (customers,
+    their account managers and teams change only through writes that bump it); shared by
+    the tables of every period and as-of date (reading them is ~0.2 s at 20,000)."""
+
+    def compute() -> pd.DataFrame:
+        with session_scope(runtime.engine) as session:
+            return sales.load_customers(session)
+
+    return runtime.cache.get_or_compute(cache_key("customers", *_identity(runtime)), compute)
+
+
 def _inputs(runtime: Runtime) -> tuple[pd.DataFrame, pd.DataFrame]:
-    days = current_days(runtime.engine, runtime.snapshot_dir)
-    with session_scope(runtime.engine) as session:
-        customers = sales.load_customers(session)
-    return days, customers
+    return current_days(runtime.engine, runtime.snapshot_dir), customers(runtime)
 
 
 def _fit_key(runtime: Runtime, as_of: dt.date, horizon: int) -> str:
