@@ -183,10 +183,11 @@ class Page:
         raise AssertionError(f"timed out waiting for {what}; at {self.driver.current_url}: "
                              f"{self.text()[:600]}")
 
-    def find(self, css: str) -> Any:
-        from selenium.webdriver.common.by import By
-
-        return self.driver.find_element(By.CSS_SELECTOR, css)
+    def find(self, css: str, timeout: float = 15) -> Any:
+        """The first element matching ``css``, waiting for it to appear (Dash renders the
+        page after the address loads; a slow machine takes seconds)."""
+        found = self.wait(lambda: self.find_all(css), f"an element {css}", timeout)
+        return found[0]
 
     def find_all(self, css: str) -> list[Any]:
         from selenium.webdriver.common.by import By
