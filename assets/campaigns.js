@@ -13,14 +13,8 @@
   var OUTCOMES = { pending: 1, sending: 1, sent: 1, failed: 1, unknown: 1, holdout: 1,
                    unreachable: 1, cancelled: 1 };
 
-  function navigate(event, href) {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-      return;  /* a new tab or window: let the browser open the address */
-    }
-    event.preventDefault();
-    window.history.pushState({}, "", href);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
+  function navigate(event, href) {  /* assets/navigate.js */
+    window.cockpitNavigate(event, href);
   }
 
   function link(pattern, props) {

@@ -15,14 +15,8 @@
   var TEL = /^tel:\+?[0-9]{3,20}$/;
   var MAILTO = /^mailto:[^\s<>"'`\\]+@[^\s<>"'`\\]+$/;
 
-  function navigate(event, href) {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-      return;  /* a new tab or window: let the browser open the address */
-    }
-    event.preventDefault();
-    window.history.pushState({}, "", href);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
+  function navigate(event, href) {  /* assets/navigate.js */
+    window.cockpitNavigate(event, href);
   }
 
   fns.CustomerLink = function (props) {

@@ -26,7 +26,6 @@ from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services import figures
 from dashboard.services import filters as filter_service
-from dashboard.services.audit import deny
 from dashboard.services.scheme_forms import parse_rule
 from dashboard.services.schemes import (
     as_key,
@@ -34,6 +33,7 @@ from dashboard.services.schemes import (
     clean_record,
     may_edit,
     refresh_memberships,
+    team_for,
     visible_teams,
 )
 
@@ -105,19 +105,6 @@ def get_rule(runtime: Runtime, actor: Actor, rule_id: Any) -> dict[str, Any]:
         return {c: getattr(row, c) for c in data.RULE_COLUMNS}
 
 
-def _team_for(session: Session, actor: Actor, requested: Any) -> int | None:
-    if actor.role == "owner":
-        team = None if requested in (None, "", "all") else as_key(requested)
-        if team is not None and team not in data.load_team_names(session):
-            raise deny(session, actor, object_type="team", object_id=str(requested)[:40],
-                       reason="no such team", code="team_unknown")
-        return team
-    if actor.role == "manager" and actor.team_id is not None:
-        return int(actor.team_id)
-    raise deny(session, actor, object_type="rule", object_id="new",
-               reason=f"role {actor.role} may not create rules")
-
-
 def save_rule(runtime: Runtime, actor: Actor, rule_id: Any, fields: Mapping[str, Any]) -> int:
     """Create (``rule_id`` None) or change a rule; returns its id. Audited."""
     with session_scope(runtime.engine, write=True) as session:
@@ -126,7 +113,7 @@ def save_rule(runtime: Runtime, actor: Actor, rule_id: Any, fields: Mapping[str,
                              rule_id, edit=True)
         values = parse_rule(fields)
         if rule_id is None:
-            values["team_id"] = _team_for(session, actor, fields.get("team_id"))
+            values["team_id"] = team_for(session, actor, fields.get("team_id"), "rule")
             new_id = data.insert_rule(session, values, created_by=actor.user_id)
             insert_audit(session, actor, "rule.create", object_type="rule", object_id=new_id,
                          detail={"after": values})

@@ -232,7 +232,9 @@ def get_scheme(runtime: Runtime, actor: Actor, scheme_id: Any) -> dict[str, Any]
         return {c: getattr(row, c) for c in data.SCHEME_COLUMNS}
 
 
-def _team_for(session: Session, actor: Actor, requested: Any) -> int | None:
+def team_for(session: Session, actor: Actor, requested: Any, kind: str = "scheme") -> int | None:
+    """The team a new scheme or rule (``kind``) belongs to: the owner's choice (None: the
+    whole business), a manager's own team; anyone else is refused (audited)."""
     if actor.role == "owner":
         team = None if requested in (None, "", "all") else as_key(requested)
         if team is not None and team not in data.load_team_names(session):
@@ -241,8 +243,8 @@ def _team_for(session: Session, actor: Actor, requested: Any) -> int | None:
         return team
     if actor.role == "manager" and actor.team_id is not None:
         return int(actor.team_id)
-    raise deny(session, actor, object_type="scheme", object_id="new",
-               reason=f"role {actor.role} may not create schemes")
+    raise deny(session, actor, object_type=kind, object_id="new",
+               reason=f"role {actor.role} may not create {kind}s")
 
 
 def save_scheme(runtime: Runtime, actor: Actor, scheme_id: Any,
@@ -254,7 +256,7 @@ def save_scheme(runtime: Runtime, actor: Actor, scheme_id: Any,
                              scheme_id, edit=True)
         values = parse_scheme(fields)
         if scheme_id is None:
-            values["team_id"] = _team_for(session, actor, fields.get("team_id"))
+            values["team_id"] = team_for(session, actor, fields.get("team_id"))
             new_id = data.insert_scheme(session, values, created_by=actor.user_id,
                                         position=data.next_position(session))
             insert_audit(session, actor, "scheme.create", object_type="scheme",
@@ -325,4 +327,4 @@ def refresh_memberships(runtime: Runtime, actor: Actor, sources: set[str]) -> No
 
 __all__ = ["SchemeView", "SchemesPage", "active_schemes", "authorise_config", "band_numbers",
            "delete_scheme", "get_scheme", "get_schemes_page", "may_edit", "move_scheme",
-           "save_scheme", "scheme_assignment", "select_customers", "visible_teams"]
+           "save_scheme", "scheme_assignment", "select_customers", "team_for", "visible_teams"]
