@@ -13,19 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import dash
-from flask import Flask
+from dash._pages import _path_to_page
+from flask import Flask, Response, request
 
 import callbacks
 from callbacks._runtime import ACTOR_NAMESPACE, actor_data, bind_runtime, handle_callback_error
 from dashboard.cache import DiskStore, RedisStore
 from dashboard.config import Settings, load_settings
+from dashboard.db import begin_request, end_request
 from dashboard.errors import ConfigurationError
 from dashboard.i18n import HTML_LANG, _, current_language
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.web import cookies, install
+from dashboard.services.scheduler import install_beat, start_runner
+from dashboard.web import compression, cookies, install
 from dashboard.web.context import current_user
 from dashboard.web.failures import not_found
-from dashboard.web.jobs import owner_key
+from dashboard.web.jobs import job_nonce, owner_key
 from layouts.shell import ShellUser, shell
 
 ROOT = Path(__file__).resolve().parent
@@ -61,7 +64,9 @@ def _shell() -> Any:
 
 def _background_manager(runtime: Runtime) -> Any:
     """Background callbacks: Celery on Redis when ``COCKPIT_REDIS_URL`` is set, else
-    diskcache in the data folder. Results are keyed by the user and their scope."""
+    diskcache in the data folder. Results are keyed by the user and their scope, and by a
+    server-issued value unique to each request: a job's result is never served to another
+    request (nor its job stopped by one)."""
     settings = runtime.settings
     if settings.redis_url:
         try:
@@ -71,12 +76,14 @@ def _background_manager(runtime: Runtime) -> Any:
                 "COCKPIT_REDIS_URL is set but Celery is missing: install the 'redis' extra "
                 "(pip install 'customer-cockpit[redis]')") from exc
         celery_app = Celery("cockpit", broker=settings.redis_url, backend=settings.redis_url)
-        runtime.extras["celery"] = celery_app
-        return dash.CeleryManager(celery_app, cache_by=[owner_key], expire=3600)
+        runtime.celery = celery_app
+        install_beat(celery_app, runtime)  # `celery -A app:celery_app beat` runs the jobs
+        return dash.CeleryManager(celery_app, cache_by=[owner_key, job_nonce], expire=3600)
     import diskcache
 
     folder = settings.data_dir / "cache" / "background"
-    return dash.DiskcacheManager(diskcache.Cache(str(folder)), cache_by=[owner_key], expire=3600)
+    return dash.DiskcacheManager(diskcache.Cache(str(folder)), cache_by=[owner_key, job_nonce],
+                                 expire=3600)
 
 
 def _job_owner_store(runtime: Runtime) -> DiskStore | RedisStore:
@@ -91,9 +98,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     (ConfigurationError) when the secret key is unsafe in production."""
     runtime = runtime or build_runtime(settings or load_settings())
     server = Flask(__name__, static_folder=None)
+    server.before_request(begin_request)  # the data identity is read once per request
+    server.teardown_request(lambda _exc: end_request())
     holder: dict[str, dash.Dash] = {}
     install(server, runtime, csp_hashes=lambda: _csp_hashes(holder["app"]),
             job_owners=_job_owner_store(runtime))
+    compression.install(server)  # the static bundles only (see dashboard.web.compression)
     app = CockpitDash(
         __name__,
         server=server,
@@ -121,8 +131,40 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for missing in (dash.exceptions.DependencyException, dash.exceptions.InvalidResourceError):
         server.register_error_handler(missing, not_found)
     app.layout = _shell
+    _unknown_pages_answer_404(app)
     callbacks.register(app)
+    if runtime.scheduler is None:  # under gunicorn: one runner per worker, one holds the lease
+        runtime.scheduler = start_runner(runtime)
     return app
+
+
+NOT_FOUND_MODULE = "not_found_404"  # the page Dash shows for every unknown path
+
+
+def is_page(app: dash.Dash, path: str) -> bool:
+    """True when ``path`` opens one of the registered pages, matched as Dash's page router
+    matches it (its own function, so the two cannot disagree); the not-found page is not
+    one."""
+    relative = app.strip_relative_path(path)
+    if relative is None:
+        return False
+    page, _variables = _path_to_page(relative)
+    return bool(page) and str(page.get("module", "")).rsplit(".", 1)[-1] != NOT_FOUND_MODULE
+
+
+def _unknown_pages_answer_404(app: dash.Dash) -> None:
+    """An address that is no page gets the same page shell (the router draws the friendly
+    not-found page in the browser) with status 404 instead of 200. Only Dash's page
+    catch-all is concerned: its own endpoints, the assets and the sign-in pages have their
+    routes, and a signed-out browser is sent to the sign-in page before any of this."""
+    catchall = app.config.routes_pathname_prefix + "<path:path>"
+
+    @app.server.after_request
+    def _status(response: Response) -> Response:
+        if (request.endpoint == catchall and response.status_code == 200
+                and not is_page(app, request.path)):
+            response.status_code = 404
+        return response
 
 
 _HOOKS: set[str] = set()
@@ -157,6 +199,6 @@ def __getattr__(name: str) -> Any:
             _BUILT["app"] = create_app()
             _BUILT["server"] = _BUILT["app"].server
             runtime = _BUILT["server"].extensions["cockpit"]
-            _BUILT["celery_app"] = runtime.extras.get("celery")
+            _BUILT["celery_app"] = runtime.celery
         return _BUILT[name]
     raise AttributeError(name)

@@ -40,7 +40,9 @@
                       "aria-valuenow": done, "aria-valuemin": 0, "aria-valuemax": total,
                       "aria-label": text },
       h("div", { className: "progress-bar progress-bar-striped progress-bar-animated",
-                 style: { width: share + "%" } }, text));
+                 style: { width: share + "%" } }),
+      /* the words over the whole bar, not inside its filled part (which cut them off) */
+      h("span", { className: "progress-words" }, text));
   };
 
   fns.OutcomeBadge = function (props) {

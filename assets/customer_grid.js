@@ -19,17 +19,55 @@
     window.cockpitNavigate(event, href);
   }
 
+  /* On a phone (CSS shows it below 768 px) the name cell carries what a rep needs without
+     scrolling sideways: tier and status badges, revenue and the last order. */
+  function phoneLine(data, params) {
+    var parts = [];
+    var tier = data.abc_tier == null ? "" : String(data.abc_tier);
+    if (TIERS[tier]) {
+      parts.push(h("span", { key: "t", className: "badge badge-tier badge-tier-" + tier }, tier));
+    }
+    var status = data.status == null ? "" : String(data.status);
+    if (STATUSES[status]) {
+      parts.push(h("span", { key: "s", className: "badge badge-status badge-status-" + status },
+        data.status_label == null ? status : String(data.status_label)));
+    }
+    if (data.revenue) { parts.push(h("span", { key: "r", className: "customer-sub-money" }, String(data.revenue))); }
+    if (data.last_order_date) {
+      parts.push(h("span", { key: "l" }, String(params.lastOrderLabel || "") + " " + String(data.last_order_date)));
+    }
+    return h("span", { className: "customer-sub" }, parts);
+  }
+
+  var COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+  /* The customer's band and segment badges (scheme or rule name on hover), in the band's
+     colour: a tinted background and a coloured edge, the text dark enough to read. */
+  function classBadges(data) {
+    var list = Array.isArray(data.badges) ? data.badges : [];
+    if (!list.length) { return null; }
+    var all = list.map(function (badge) { return String(badge.h || "") + ": " + String(badge.t || ""); });
+    return h("span", { className: "customer-classes", title: all.join("\n") }, list.map(function (badge, i) {
+      var colour = COLOUR.test(String(badge.c)) ? String(badge.c) : "#6c757d";
+      return h("span", {
+        key: i, className: "badge badge-class", title: String(badge.h || "") + ": " + String(badge.t || ""),
+        style: { borderLeftColor: colour, backgroundColor: colour + "1f" }
+      }, String(badge.t || ""));
+    }));
+  }
+
   fns.CustomerLink = function (props) {
     var data = props.data || {};
+    var params = props.colDef && props.colDef.cellRendererParams || {};
     var text = props.value == null ? "" : String(props.value);
     var href = typeof data.href === "string" ? data.href : "";
-    if (!PORTRAIT.test(href)) {
-      return h("span", null, text);
-    }
-    return h("a", {
+    var name = PORTRAIT.test(href) ? h("a", {
       href: href, className: "customer-link", title: text,
       onClick: function (event) { navigate(event, href); }
-    }, text);
+    }, text) : h("span", { className: "customer-link", title: text }, text);
+    if (data.customer_id == null) { return name; }
+    return h("span", { className: "customer-cell" }, name, phoneLine(data, params),
+      classBadges(data));
   };
 
   function contactLink(text, href, pattern, icon) {

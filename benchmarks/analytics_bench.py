@@ -3,6 +3,8 @@
     python benchmarks/analytics_bench.py                      # 100k, 1M and 10M orders, both DBs
     python benchmarks/analytics_bench.py --sizes 100000,1000000 --no-pg
 
+DuckDB, the reference, comes with the ``bench`` extra: ``pip install -e '.[bench]'``.
+
 For each size (orders; customers = orders / 50) and database, a demo distributor is generated
 into a fresh database (not timed here; see demo_bench.py), then a separate process measures:
 
@@ -139,29 +141,30 @@ def measure(url: str, data_dir: str) -> dict:
     from dashboard.analytics.table import customer_table as build_table
     from dashboard.config import load_settings
     from dashboard.data import sales
-    from dashboard.data.snapshot import current_days, forget_memo
+    from dashboard.data.snapshot import current_days
     from dashboard.db import session_scope
     from dashboard.runtime import build_runtime
-    from dashboard.services import figures
+    from dashboard.services import customer_table
 
     settings = load_settings(environ={}, DATABASE_URL=url, DATA_DIR=data_dir,
                              SECRET_KEY="b" * 40)
     runtime = build_runtime(settings)
-    rules = figures.figure_settings(runtime)
+    rules = customer_table.figure_settings(runtime)
     out: dict = {}
-    days, out["snapshot"] = _timed(lambda: current_days(runtime.engine, runtime.snapshot_dir))
-    forget_memo()
+    days, out["snapshot"] = _timed(lambda: current_days(runtime.engine, runtime.snapshot_dir,
+                                                        runtime.days))
+    runtime.days.clear()
     days, out["snapshot_read"] = _timed(lambda: current_days(runtime.engine,
-                                                             runtime.snapshot_dir))
+                                                             runtime.snapshot_dir, runtime.days))
     with session_scope(runtime.engine) as session:
         customers, out["customers_read"] = _timed(lambda: sales.load_customers(session))
     table, out["table"] = _timed(lambda: build_table(days, customers, TODAY, PERIOD, rules))
     _, out["fit"] = _timed(lambda: churn_predictions(days, TODAY, rules.horizon_days))
-    forget_memo()
-    full, out["cold"] = _timed(lambda: figures.customer_table(runtime, TODAY, PERIOD))
-    _, out["warm"] = _timed(lambda: figures.customer_table(runtime, TODAY, PERIOD))
+    runtime.days.clear()
+    full, out["cold"] = _timed(lambda: customer_table.customer_table(runtime, TODAY, PERIOD))
+    _, out["warm"] = _timed(lambda: customer_table.customer_table(runtime, TODAY, PERIOD))
     runtime.cache.clear_memory()
-    _, out["warm_disk"] = _timed(lambda: figures.customer_table(runtime, TODAY, PERIOD))
+    _, out["warm_disk"] = _timed(lambda: customer_table.customer_table(runtime, TODAY, PERIOD))
     out["customers"], out["day_rows"] = len(full), len(days)
     out["peak_mb"] = _peak_mb()
     out["duckdb"], out["duckdb_rows"] = _duckdb_seconds(runtime)

@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.analytics.selection import Selector  # noqa: E402
 from dashboard.config import load_settings  # noqa: E402
+from dashboard.filters import FilterQuery  # noqa: E402
 from dashboard.runtime import build_runtime  # noqa: E402
 from dashboard.scope import Actor  # noqa: E402
 from dashboard.services import campaign_drafts as drafts  # noqa: E402
 from dashboard.services import campaign_pages as pages  # noqa: E402
 from dashboard.services import campaigns  # noqa: E402
-from layouts.links import FilterQuery  # noqa: E402
 
 
 def _environment(folder: Path) -> dict[str, str]:

@@ -29,6 +29,7 @@ from sqlalchemy import delete, insert, select, text, update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard.analytics.kinds import RETAIL  # noqa: E402
 from dashboard.config import load_settings  # noqa: E402
 from dashboard.data.bulk import bulk_insert  # noqa: E402
 from dashboard.data.campaigns import match_redemptions  # noqa: E402
@@ -67,7 +68,7 @@ def _database(url: str | None) -> tuple[str, Path]:
 def _seed(engine, n: int) -> tuple[Actor, list[int]]:  # noqa: ANN001
     customers = pd.DataFrame({
         "code": [f"B{i:07d}" for i in range(n)], "name": [f"Customer {i}" for i in range(n)],
-        "customer_type": "Retail", "phone": [f"+86139{i:08d}" for i in range(n)],
+        "customer_type": RETAIL, "phone": [f"+86139{i:08d}" for i in range(n)],
         "opt_out_sms": np.arange(n) % 50 == 0, "opt_out_email": False})
     with session_scope(engine, write=True) as s:
         bulk_insert(s, Customer, customers)

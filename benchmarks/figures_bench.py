@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analytics.classification import Band, Scheme, classify
+from dashboard.analytics.kinds import CUSTOMER_TYPES, REVENUE_SHARE
 from dashboard.analytics.overview import cockpit_overview
 from dashboard.analytics.periods import period_bounds
 from dashboard.analytics.settings import FigureSettings
@@ -63,7 +64,7 @@ def synthetic(rows: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
         "customer_id": ids,
         "code": [f"C{i:07d}" for i in ids],
         "name": [f"Customer {i}" for i in ids],
-        "customer_type": rng.choice(["Retail", "Trade", "Distributor"], customers,
+        "customer_type": rng.choice(list(CUSTOMER_TYPES), customers,
                                     p=[0.6, 0.3, 0.1]),
         "region": rng.choice(["North", "South", "East", "West"], customers),
         "rep_id": rng.integers(1, 40, customers),
@@ -109,7 +110,7 @@ def main() -> None:
                       AS_OF, period, settings)
     bounds = period_bounds(AS_OF, "month")
     timed("cockpit_overview", args.repeat, cockpit_overview, table, None, bounds)
-    scheme = Scheme("revenue_share", (Band("top 80 %", 80.0), Band("rest", 100.0)))
+    scheme = Scheme(REVENUE_SHARE.key, (Band("top 80 %", 80.0), Band("rest", 100.0)))
     timed("classify (revenue share)", args.repeat, classify, table, scheme)
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS {peak_rss:.0f} MB")

@@ -28,12 +28,13 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboard.analytics.kinds import CUSTOMER_TYPES  # noqa: E402
 from dashboard.db import make_engine  # noqa: E402
 from dashboard.ingest.run import STAGES, run_import  # noqa: E402
 from dashboard.migrate import upgrade  # noqa: E402
 
 REGIONS = ["华东", "华北", "华南", "西南", "East", "North"]
-TYPES = ["Retail", "Trade", "Distributor"]
+TYPES = list(CUSTOMER_TYPES)
 
 
 def generate(lines: int, orders: int, customers: int, products: int,
@@ -70,7 +71,7 @@ def generate(lines: int, orders: int, customers: int, products: int,
         "unit_cost": np.round(price[product] * 0.7, 2),
         "customer_name": np.where(code == "", "", np.char.add("Customer ", code)),
         "region": np.where(code == "", "", np.array(REGIONS)[cust[order] % len(REGIONS)]),
-        "customer_type": np.where(code == "", "", np.array(TYPES)[cust[order] % 3]),
+        "customer_type": np.where(code == "", "", np.array(TYPES)[cust[order] % len(TYPES)]),
         "account_manager": np.where(code == "", "", np.char.add("Rep ", (cust[order] % 25)
                                                                 .astype(str))),
     })

@@ -77,14 +77,14 @@ def _actors(runtime, usernames: list[str]) -> dict:  # noqa: ANN001
 
 def time_lists(runtime, actors: dict, requests: list, timer: Timer) -> None:  # noqa: ANN001
     from callbacks.customers import list_request
+    from dashboard import filters as address
     from dashboard.services import customers as service
-    from layouts import links
 
     names = list(actors)
     for i, (selector, grid) in enumerate(requests):
         name = names[i % len(names)]
         request = list_request(selector, grid)
-        assert links.parse_selector(selector) == request.selector
+        assert address.parse_selector(selector) == request.selector
         timer.time("page of 100 rows", name.removeprefix("bench_"), lambda r=request, g=grid,
                    n=name: service.get_customer_page(runtime, actors[n], r, g["startRow"],
                                                      g["endRow"]))
@@ -115,9 +115,9 @@ def time_callbacks(runtime, usernames: list[str], requests: list,  # noqa: ANN00
 
 def time_bulk(runtime, actors: dict, timer: Timer) -> None:  # noqa: ANN001
     from dashboard.analytics.selection import Selector
+    from dashboard.filters import FilterQuery
     from dashboard.reports.csv import iter_csv
     from dashboard.services import customers as service
-    from layouts.links import FilterQuery
 
     owner = actors["bench_owner"]
     lost = service.get_customer_page(runtime, owner, service.ListRequest(
@@ -136,15 +136,15 @@ def time_bulk(runtime, actors: dict, timer: Timer) -> None:  # noqa: ANN001
 
 def time_portraits(runtime, actors: dict, count: int, seed: int,  # noqa: ANN001
                    timer: Timer) -> None:
-    from dashboard.services import figures
+    from dashboard.filters import FilterQuery
+    from dashboard.services import customer_table
     from dashboard.services import portrait as service
-    from layouts.links import FilterQuery
 
     rng = random.Random(seed)
     today = dt.date.today()
-    table = figures.customer_table(runtime, today, "30d")
+    table = customer_table.customer_table(runtime, today, "30d")
     for name, actor in actors.items():
-        allowed = figures.scope_ids(runtime, actor)
+        allowed = customer_table.scope_ids(runtime, actor)
         codes = table["customer_code"].to_numpy() if allowed is None else table.loc[
             table["customer_id"].isin(allowed), "customer_code"].to_numpy()
         for _i in range(count):
@@ -167,11 +167,11 @@ def main() -> None:
     os.environ.update(_environment(args.data_dir))
 
     from dashboard.config import load_settings
+    from dashboard.filters import Filters
     from dashboard.runtime import build_runtime
     from dashboard.secret_key import ensure_secret_key_file
+    from dashboard.services import customer_table
     from dashboard.services import customers as service
-    from dashboard.services import figures
-    from dashboard.services.figures import Filters
 
     settings = load_settings()
     ensure_secret_key_file(settings)
@@ -181,7 +181,7 @@ def main() -> None:
     today = dt.date.today()
     started = time.perf_counter()
     for period in ("30d", "365d"):
-        figures.customer_table(runtime, today, period)
+        customer_table.customer_table(runtime, today, period)
     print(f"figure cache warmed in {time.perf_counter() - started:,.1f} s")
     timer = Timer()
     timer.time("list data, first request", "any",

@@ -36,7 +36,6 @@ from sqlalchemy import delete, func, select  # noqa: E402
 
 from dashboard.config import load_settings  # noqa: E402
 from dashboard.db import session_scope  # noqa: E402
-from dashboard.ingest import run_import  # noqa: E402
 from dashboard.models import (  # noqa: E402
     Alert,
     ClassificationScheme,
@@ -46,7 +45,7 @@ from dashboard.models import (  # noqa: E402
 )
 from dashboard.runtime import build_runtime  # noqa: E402
 from dashboard.scope import Actor  # noqa: E402
-from dashboard.services import recompute  # noqa: E402
+from dashboard.services import imports, recompute  # noqa: E402
 
 
 def timed(label: str, action):  # noqa: ANN001, ANN201
@@ -81,9 +80,8 @@ def small_import(runtime, as_of: dt.date) -> None:  # noqa: ANN001
     lines = ["customer,order_date,amount,order_id"] + [
         f"{code},{as_of.isoformat()},123.45,BENCH-{run}-{i}"
         for i, code in enumerate(chosen)]
-    recompute.bind_runtime(runtime)
-    run_import(runtime.engine, "orders", ("\n".join(lines) + "\n").encode(),
-               filename="bench.csv")
+    imports.import_file(runtime, "orders", ("\n".join(lines) + "\n").encode(),
+                        filename="bench.csv")
     print(f"  (imported {len(chosen):,} orders; the import's own recompute included)")
 
 
@@ -98,7 +96,7 @@ def main() -> None:
         demo(folder, args.customers, args.orders)
     runtime = build_runtime(load_settings(DATA_DIR=str(folder)))
     today = dt.date.today()
-    runtime.extras["today"] = today
+    runtime.today = lambda: today
     owner = Actor.system("bench")
     with session_scope(runtime.engine, write=True) as s:
         for model in (Alert, CustomerSnapshot, Membership):
@@ -115,7 +113,7 @@ def main() -> None:
     print(f"     changed anything: {again.changed}")
     timed("3. import of 1 % new orders (+ recompute)", lambda: small_import(runtime, today))
     later = today + dt.timedelta(days=1)
-    runtime.extras["today"] = later
+    runtime.today = lambda: later
     timed("4. next day, figures computed afresh", lambda: recompute.run_recompute(
         runtime, owner, later))
     timed("   the same day again (figures cached)", lambda: recompute.run_recompute(

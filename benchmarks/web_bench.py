@@ -119,14 +119,14 @@ def _changes(runtime, usernames: list[str], count: int, seed: int) -> list[tuple
 def warm(runtime, dates: list[dt.date]) -> float:  # noqa: ANN001
     """Compute every table, fit and backtest the run will read (the cache then serves)."""
     from dashboard.analytics.periods import PERIODS
-    from dashboard.services import figures
+    from dashboard.services import customer_table
 
     started = time.perf_counter()
     for as_of in dates:
         for period in PERIODS:
-            figures.customer_table(runtime, as_of, period)
-        figures.get_backtest(runtime, as_of)
-    figures.anonymous_days(runtime)
+            customer_table.customer_table(runtime, as_of, period)
+        customer_table.get_backtest(runtime, as_of)
+    customer_table.anonymous_days(runtime)
     return time.perf_counter() - started
 
 
@@ -190,12 +190,13 @@ def run(runtime, usernames: list[str], changes: list[tuple]) -> Timer:  # noqa: 
 
     from app import create_app
     from callbacks.cockpit import update_cockpit
+    from dashboard import filters as address
     from dashboard.auth import actor_for
     from dashboard.data import users as data
     from dashboard.db import session_scope
     from dashboard.services import cockpit as service
     from dashboard.web.context import Client
-    from layouts import ids, links
+    from layouts import ids
     from tests.security.fixtures import Browser, callback_body, find_callback
 
     app = create_app(runtime.settings, runtime)
@@ -217,7 +218,7 @@ def run(runtime, usernames: list[str], changes: list[tuple]) -> Timer:  # noqa: 
         _forget_views(runtime)
         timer.time("service, new view", who,
                    lambda a=actor, q=query: service.get_overview(runtime, a,
-                                                                 links.parse_filters(q)))
+                                                                 address.parse_filters(q)))
         _forget_views(runtime)
         with app.server.test_request_context("/"):
             g.user, g.client = _session_user(sessions[name]), Client()
@@ -226,16 +227,14 @@ def run(runtime, usernames: list[str], changes: list[tuple]) -> Timer:  # noqa: 
         body = callback_body(app, cockpit_key, {f"{ids.COCKPIT_QUERY}.data": query})
         timer.time("endpoint cockpit, seen view", who, lambda b=browser, x=body: _post(b, x))
         bar = callback_body(app, bar_key, {f"{ids.URL}.pathname": "/",
-                                           f"{ids.URL}.search": links.encode(query)})
+                                           f"{ids.URL}.search": address.encode(query)})
         timer.time("endpoint filter bar", who, lambda b=browser, x=bar: _post(b, x))
     return timer
 
 
 def _forget_views(runtime) -> None:  # noqa: ANN001
     """Drop the remembered cockpit views (the scope and the bar's options stay)."""
-    memo = runtime.extras.get("filter_memo", {})
-    for key in [k for k in memo if k[0] == "overview"]:
-        del memo[key]
+    runtime.lookups.forget(lambda key: key[0] == "overview")
 
 
 def _session_user(record):  # noqa: ANN001, ANN202

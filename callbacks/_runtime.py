@@ -15,15 +15,19 @@ they were and the shell's message bar shows the text (unexpected errors only a r
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from typing import Any
 
 from dash import callback_context, set_props
 from flask import has_app_context, has_request_context
 
+from callbacks._inputs import describe
 from dashboard.errors import AccessDenied, CockpitError, user_message
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.scope import Actor
+from dashboard.services import audit
 from dashboard.web import context
 from layouts import ids
 
@@ -65,7 +69,8 @@ def actor_data(_ctx: Any) -> dict[str, Any] | None:
         return None
     actor = context.current_actor()
     return {"user_id": actor.user_id, "username": actor.username, "role": actor.role,
-            "team_id": actor.team_id, "rep_id": actor.rep_id, "ip": actor.ip,
+            "team_id": actor.team_id, "rep_id": actor.rep_id,
+            "customer_id": actor.customer_id, "ip": actor.ip,
             "request_id": actor.request_id}
 
 
@@ -89,3 +94,34 @@ def handle_callback_error(exc: Exception) -> None:
         color = "danger"
     set_props(ids.SHELL_MESSAGE, {"children": error_text(exc), "is_open": True,
                                   "color": color})
+
+
+def refuse_input(fn: Any, parameter: str, hint: Any, value: Any) -> None:
+    """Audit a callback input that does not fit its declared type (``callbacks._inputs``
+    raises the refusal the user sees)."""
+    name = getattr(fn, "__qualname__", str(fn))
+    reference = context.request_id() if has_request_context() else "job"
+    log.warning("callback %s refused (%s): %s does not fit %s", name, reference, parameter,
+                hint)
+    try:
+        audit.record(current_runtime(), current_actor(), "access_denied",
+                     object_type="callback", object_id=f"{fn.__module__}.{name}"[:120],
+                     detail={"reason": "input does not fit its declared type",
+                             "parameter": parameter[:80], "expected": str(hint)[:120],
+                             "value": describe(value)},
+                     outcome="denied")
+    except CockpitError:
+        raise
+    except Exception:  # an audit failure must not hide the refusal being reported
+        log.exception("could not audit the refused input of %s", name)
+
+
+def decode_upload(contents: str | None) -> bytes | None:
+    """The bytes of a ``dcc.Upload`` data URL (None when there are none or they are not
+    base64)."""
+    if not contents or "," not in contents:
+        return None
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return None

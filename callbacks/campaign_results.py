@@ -32,58 +32,80 @@ def _campaign(query: Any) -> Any:
     return (query or {}).get("id") if isinstance(query, dict) else None
 
 
-def _progress_outputs(progress: Any, may_send: bool) -> tuple:
-    waiting = progress.waiting > 0
-    return (not waiting, *progress_values(progress), progress_words(progress), not waiting,
-            "" if waiting and may_send else "d-none")
+def _progress(progress: Any) -> dict[str, Any]:
+    """The progress bar and its words, by output name."""
+    value, maximum, label = progress_values(progress)
+    return {"progress": value, "progress_max": maximum, "progress_label": label,
+            "progress_text": progress_words(progress)}
+
+
+PAGE_OUTPUTS = {
+    "header": Output(ids.CAMPAIGN_HEADER, "children"),
+    "missing": Output(ids.CAMPAIGN_MISSING, "children"),
+    "hide_body": Output(ids.CAMPAIGN_BODY, "hidden"),
+    "kpis": Output(ids.CAMPAIGN_KPIS, "children"),
+    "uplift": Output(ids.CAMPAIGN_UPLIFT, "children"),
+    "details": Output(ids.CAMPAIGN_DETAILS, "children"),
+    "rows": Output(ids.CAMPAIGN_GRID, "rowData"),
+    "grid_style": Output(ids.CAMPAIGN_GRID, "style"),
+    "count": Output(ids.CAMPAIGN_COUNT, "children"),
+    "hide_progress": Output(ids.CAMPAIGN_PROGRESS_PANEL, "hidden"),
+    "progress": Output(ids.CAMPAIGN_PROGRESS, "value"),
+    "progress_max": Output(ids.CAMPAIGN_PROGRESS, "max"),
+    "progress_label": Output(ids.CAMPAIGN_PROGRESS, "label"),
+    "progress_text": Output(ids.CAMPAIGN_PROGRESS_TEXT, "children"),
+    "stop_ticking": Output(ids.CAMPAIGN_INTERVAL, "disabled"),
+    "send_class": Output(ids.CAMPAIGN_SEND, "className"),
+}
 
 
 @callback(
-    Output(ids.CAMPAIGN_HEADER, "children"), Output(ids.CAMPAIGN_MISSING, "children"),
-    Output(ids.CAMPAIGN_BODY, "hidden"), Output(ids.CAMPAIGN_KPIS, "children"),
-    Output(ids.CAMPAIGN_UPLIFT, "children"), Output(ids.CAMPAIGN_DETAILS, "children"),
-    Output(ids.CAMPAIGN_GRID, "rowData"), Output(ids.CAMPAIGN_GRID, "style"),
-    Output(ids.CAMPAIGN_COUNT, "children"),
-    Output(ids.CAMPAIGN_PROGRESS_PANEL, "hidden"), Output(ids.CAMPAIGN_PROGRESS, "value"),
-    Output(ids.CAMPAIGN_PROGRESS, "max"), Output(ids.CAMPAIGN_PROGRESS, "label"),
-    Output(ids.CAMPAIGN_PROGRESS_TEXT, "children"), Output(ids.CAMPAIGN_INTERVAL, "disabled"),
-    Output(ids.CAMPAIGN_SEND, "className"),
     Input(ids.CAMPAIGN_QUERY, "data"), Input(ids.CAMPAIGN_WINDOW, "value"),
-    Input(ids.CAMPAIGN_REFRESH, "data"))
-def update_campaign_page(query: Any, window: Any, _refresh: Any) -> tuple:
+    Input(ids.CAMPAIGN_REFRESH, "data"), output=PAGE_OUTPUTS)
+def update_campaign_page(query: Any, window: Any, _refresh: Any) -> dict[str, Any]:
     try:
         page = pages.get_campaign_page(current_runtime(), current_actor(), _campaign(query),
                                        int(window) if str(window).isdigit() else None)
     except (AccessDenied, NotFound):
-        return (None, not_found(), True, *([no_update] * 11), True, no_update)
+        return {**dict.fromkeys(PAGE_OUTPUTS, no_update), "header": None,
+                "missing": not_found(), "hide_body": True, "stop_ticking": True}
     rows = grid_rows(page.rows, page.currency)
-    return (header(page), None, False, kpis(page), uplift(page), details(page), rows,
-            grid_height(min(len(rows), 100) + 1, 620), count_text(len(rows), page.total_rows),
-            *_progress_outputs(page.progress, page.may_send))
+    waiting = page.progress.waiting > 0
+    return {"header": header(page), "missing": None, "hide_body": False, "kpis": kpis(page),
+            "uplift": uplift(page), "details": details(page), "rows": rows,
+            # rows of wrapped names and addresses take about one and a half lines
+            "grid_style": grid_height(min(len(rows), 100) * 3 // 2 + 2, 620),
+            "count": count_text(len(rows), page.total_rows), "hide_progress": not waiting,
+            **_progress(page.progress), "stop_ticking": not waiting,
+            "send_class": "" if waiting and page.may_send else "d-none"}
+
+
+PROGRESS_OUTPUTS = {
+    "progress": Output(ids.CAMPAIGN_PROGRESS, "value", allow_duplicate=True),
+    "progress_max": Output(ids.CAMPAIGN_PROGRESS, "max", allow_duplicate=True),
+    "progress_label": Output(ids.CAMPAIGN_PROGRESS, "label", allow_duplicate=True),
+    "progress_text": Output(ids.CAMPAIGN_PROGRESS_TEXT, "children", allow_duplicate=True),
+    "refresh": Output(ids.CAMPAIGN_REFRESH, "data"),
+}
 
 
 @callback(
-    Output(ids.CAMPAIGN_PROGRESS, "value", allow_duplicate=True),
-    Output(ids.CAMPAIGN_PROGRESS, "max", allow_duplicate=True),
-    Output(ids.CAMPAIGN_PROGRESS, "label", allow_duplicate=True),
-    Output(ids.CAMPAIGN_PROGRESS_TEXT, "children", allow_duplicate=True),
-    Output(ids.CAMPAIGN_REFRESH, "data"),
     Input(ids.CAMPAIGN_INTERVAL, "n_intervals"), State(ids.CAMPAIGN_QUERY, "data"),
-    State(ids.CAMPAIGN_REFRESH, "data"), prevent_initial_call=True)
-def update_campaign_progress(_ticks: Any, query: Any, refresh: Any) -> tuple:
+    State(ids.CAMPAIGN_REFRESH, "data"), output=PROGRESS_OUTPUTS, prevent_initial_call=True)
+def update_campaign_progress(_ticks: Any, query: Any, refresh: Any) -> dict[str, Any]:
     """While messages wait: the counts every two seconds; when none is left, the whole page
     once more (the interval stops then)."""
     progress = pages.get_progress(current_runtime(), current_actor(), _campaign(query))
     done = progress.waiting == 0
     bumped = (refresh if isinstance(refresh, int) else 0) + 1 if done else no_update
-    return (*progress_values(progress), progress_words(progress), bumped)
+    return {**_progress(progress), "refresh": bumped}
 
 
 @callback(
     Output(ids.CAMPAIGN_SEND_RESULT, "children"), Input(ids.CAMPAIGN_SEND, "n_clicks"),
     State(ids.CAMPAIGN_QUERY, "data"), background=True, prevent_initial_call=True,
     running=[(Output(ids.CAMPAIGN_SEND, "disabled"), True, False)])
-def send_campaign_waiting(clicks: Any, query: Any) -> Any:
+def send_campaign_waiting(clicks: int | None, query: dict[str, Any] | None) -> Any:
     """The background job: one pass of the sender over the campaign's waiting messages
     (the progress above follows them)."""
     if not clicks or not _campaign(query):

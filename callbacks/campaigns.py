@@ -30,58 +30,77 @@ DECISIONS = ("sent", "resend")
 
 
 @callback(
-    Output(ids.CAMPAIGNS_GRID, "rowData"), Output(ids.CAMPAIGNS_COUNT, "children"),
-    Output(ids.CAMPAIGNS_EMPTY, "children"), Output(ids.CAMPAIGNS_EMPTY, "hidden"),
-    Output(ids.CAMPAIGNS_DECISIONS, "hidden"), Output(ids.CAMPAIGNS_DECISIONS_NOTE, "children"),
-    Output(ids.CAMPAIGNS_DECISIONS_GRID, "rowData"),
-    Output(ids.CAMPAIGNS_DECISIONS_GRID, "columnDefs"),
-    Output(ids.CAMPAIGNS_INTERVAL, "disabled"), Output(ids.CAMPAIGNS_GRID, "style"),
-    Output(ids.CAMPAIGNS_DECISIONS_GRID, "style"), Input(ids.CAMPAIGNS_REFRESH, "data"),
-    Input(ids.CAMPAIGNS_INTERVAL, "n_intervals"))
-def update_campaigns_list(_refresh: Any, _ticks: Any) -> tuple:
+    Input(ids.CAMPAIGNS_REFRESH, "data"), Input(ids.CAMPAIGNS_INTERVAL, "n_intervals"),
+    output={"rows": Output(ids.CAMPAIGNS_GRID, "rowData"),
+            "count": Output(ids.CAMPAIGNS_COUNT, "children"),
+            "empty": Output(ids.CAMPAIGNS_EMPTY, "children"),
+            "hide_empty": Output(ids.CAMPAIGNS_EMPTY, "hidden"),
+            "hide_decisions": Output(ids.CAMPAIGNS_DECISIONS, "hidden"),
+            "decisions_note": Output(ids.CAMPAIGNS_DECISIONS_NOTE, "children"),
+            "decision_rows": Output(ids.CAMPAIGNS_DECISIONS_GRID, "rowData"),
+            "decision_columns": Output(ids.CAMPAIGNS_DECISIONS_GRID, "columnDefs"),
+            "stop_ticking": Output(ids.CAMPAIGNS_INTERVAL, "disabled"),
+            "grid_style": Output(ids.CAMPAIGNS_GRID, "style"),
+            "decisions_style": Output(ids.CAMPAIGNS_DECISIONS_GRID, "style")})
+def update_campaigns_list(_refresh: Any, _ticks: Any) -> dict[str, Any]:
     found = pages.get_campaign_list(current_runtime(), current_actor())
     empty = found.rows.empty
     unknown = len(found.unknown)
-    return (grid_rows(found.rows, found.currency), count_text(len(found.rows)),
-            empty_list() if empty else None, not empty, unknown == 0,
-            decisions_note(unknown, found.may_decide), decision_rows(found.unknown),
-            decision_defs(found.may_decide), not found.sending,
+    return {"rows": grid_rows(found.rows, found.currency),
+            "count": count_text(len(found.rows)),
+            "empty": empty_list() if empty else None, "hide_empty": not empty,
+            "hide_decisions": unknown == 0,
+            "decisions_note": decisions_note(unknown, found.may_decide),
+            "decision_rows": decision_rows(found.unknown),
+            "decision_columns": decision_defs(found.may_decide),
+            "stop_ticking": not found.sending,
             # no campaigns: the friendly empty state alone, not an empty grid under it
-            {"display": "none"} if empty else grid_height(len(found.rows)),
-            grid_height(unknown, 300))
+            "grid_style": {"display": "none"} if empty else grid_height(len(found.rows)),
+            "decisions_style": grid_height(unknown, 300)}
+
+
+DECISION_OUTPUTS = {
+    "open": Output(ids.CAMPAIGNS_DECIDE_MODAL, "is_open"),
+    "text": Output(ids.CAMPAIGNS_DECIDE_TEXT, "children"),
+    "target": Output(ids.CAMPAIGNS_DECIDE_TARGET, "data"),
+    "result": Output(ids.CAMPAIGNS_RESULT, "children"),
+    "result_open": Output(ids.CAMPAIGNS_RESULT, "is_open"),
+    "result_color": Output(ids.CAMPAIGNS_RESULT, "color"),
+    "refresh": Output(ids.CAMPAIGNS_REFRESH, "data"),
+}
+
+
+def _decision(**given: Any) -> dict[str, Any]:
+    return {name: given.get(name, no_update) for name in DECISION_OUTPUTS}
 
 
 @callback(
-    Output(ids.CAMPAIGNS_DECIDE_MODAL, "is_open"), Output(ids.CAMPAIGNS_DECIDE_TEXT, "children"),
-    Output(ids.CAMPAIGNS_DECIDE_TARGET, "data"), Output(ids.CAMPAIGNS_RESULT, "children"),
-    Output(ids.CAMPAIGNS_RESULT, "is_open"), Output(ids.CAMPAIGNS_RESULT, "color"),
-    Output(ids.CAMPAIGNS_REFRESH, "data"),
     Input(ids.CAMPAIGNS_DECISIONS_GRID, "cellRendererData"),
     Input(ids.CAMPAIGNS_DECIDE_CANCEL, "n_clicks"), Input(ids.CAMPAIGNS_DECIDE_CONFIRM, "n_clicks"),
     State(ids.CAMPAIGNS_DECIDE_TARGET, "data"), State(ids.CAMPAIGNS_DECISIONS_GRID, "rowData"),
-    State(ids.CAMPAIGNS_REFRESH, "data"), prevent_initial_call=True)
+    State(ids.CAMPAIGNS_REFRESH, "data"), output=DECISION_OUTPUTS, prevent_initial_call=True)
 def update_campaigns_decision(cell: Any, _cancel: Any, _confirm: Any, target: Any,
-                              rows: Any, refresh: Any) -> tuple:
+                              rows: Any, refresh: Any) -> dict[str, Any]:
     """A decision button opens the dialog; Confirm asks the service (which checks who may
     decide, and the message, again)."""
-    keep = (no_update,) * 4
     if ctx.triggered_id == ids.CAMPAIGNS_DECIDE_CANCEL:
-        return (False, no_update, None, *keep)
+        return _decision(open=False, target=None)
     if ctx.triggered_id == ids.CAMPAIGNS_DECISIONS_GRID:
         value = (cell or {}).get("value") if isinstance(cell, dict) else None
         if not isinstance(value, dict) or value.get("decision") not in DECISIONS:
             raise PreventUpdate
         row = next((r for r in rows or [] if isinstance(r, dict)
                     and r.get("outbox_id") == value.get("outbox")), None)
-        return (True, decide_text(value["decision"], row),
-                {"outbox": value.get("outbox"), "decision": value["decision"]}, *keep)
+        return _decision(open=True, text=decide_text(value["decision"], row),
+                         target={"outbox": value.get("outbox"), "decision": value["decision"]})
     if not isinstance(target, dict):
         raise PreventUpdate
     try:
         pages.decide(current_runtime(), current_actor(), target.get("outbox"),
                      target.get("decision"))
     except CockpitError as exc:
-        return (False, no_update, None, error_text(exc), True, "warning", no_update)
+        return _decision(open=False, target=None, result=error_text(exc), result_open=True,
+                         result_color="warning")
     bumped = (refresh if isinstance(refresh, int) else 0) + 1
-    return (False, no_update, None, decided_text(str(target.get("decision"))), True,
-            "success", bumped)
+    return _decision(open=False, target=None, result=decided_text(str(target.get("decision"))),
+                     result_open=True, result_color="success", refresh=bumped)

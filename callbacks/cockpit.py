@@ -1,65 +1,67 @@
-"""Fills the cockpit overview: the address → one service call → the page's components."""
+"""Fills the cockpit overview: the address → one service call → the page's components.
+
+The service remembers each view (per data version, scope and filters), so a view seen before
+costs no figure work; its panels are built again on every call (components are never kept)."""
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from typing import Any
 
-from dash import Input, Output
+from dash import ALL, Input, Output, ctx
+from dash.exceptions import PreventUpdate
 
 from callbacks import callback
 from callbacks._runtime import current_actor, current_language, current_runtime
+from dashboard import filters as address
 from dashboard.i18n import use_language
 from dashboard.services import cockpit as service
-from layouts import ids, links
+from layouts import ids
+from layouts.cockpit_call_first import call_first_panel
 from layouts.cockpit_lists import backtest_panel, empty_panel, movers_panel
 from layouts.cockpit_panels import headline, kpi_cards, matrix_panel, status_panel, tiers_panel
+from layouts.components.contact_dialog import ContactDialog, contact_request, saved_text
 
-PANELS = (ids.COCKPIT_KPIS, ids.COCKPIT_STATUS, ids.COCKPIT_TIERS, ids.COCKPIT_MATRIX,
-          ids.COCKPIT_MOVERS, ids.COCKPIT_BACKTEST)
+PANELS = {"kpis": (ids.COCKPIT_KPIS, kpi_cards), "status": (ids.COCKPIT_STATUS, status_panel),
+          "tiers": (ids.COCKPIT_TIERS, tiers_panel), "matrix": (ids.COCKPIT_MATRIX, matrix_panel),
+          "movers": (ids.COCKPIT_MOVERS, movers_panel),
+          "backtest": (ids.COCKPIT_BACKTEST, backtest_panel),
+          "call_first": (ids.COCKPIT_CALL_FIRST, call_first_panel)}
 
 
 @callback(
-    Output(ids.COCKPIT_HEADLINE, "children"), Output(ids.COCKPIT_EMPTY, "children"),
-    Output(ids.COCKPIT_PANELS, "className"),
-    *(Output(panel, "children") for panel in PANELS),
-    Input(ids.COCKPIT_QUERY, "data"),
+    output={"headline": Output(ids.COCKPIT_HEADLINE, "children"),
+            "empty": Output(ids.COCKPIT_EMPTY, "children"),
+            "panels": Output(ids.COCKPIT_PANELS, "className"),
+            **{name: Output(panel, "children") for name, (panel, _render) in PANELS.items()}},
+    inputs={"query": Input(ids.COCKPIT_QUERY, "data")},
 )
-def update_cockpit(query: dict[str, Any] | None) -> tuple:
-    view = service.get_overview(current_runtime(), current_actor(), links.parse_filters(query))
-    language = current_language()
-    return _rendered(view, language, lambda: _render(view, language))
-
-
-def _render(view: Any, language: str) -> tuple:
-    with use_language(language):  # resolved once for the hundreds of texts below
+def update_cockpit(query: dict[str, Any] | None) -> dict[str, Any]:
+    view = service.get_overview(current_runtime(), current_actor(), address.parse_filters(query))
+    with use_language(current_language()):  # resolved once for the hundreds of texts below
         if view.is_empty:
-            return (headline(view), empty_panel(view), "d-none", *([None] * len(PANELS)))
-        return (headline(view), None, "", kpi_cards(view), status_panel(view),
-                tiers_panel(view), matrix_panel(view), movers_panel(view),
-                backtest_panel(view))
+            return {"headline": headline(view), "empty": empty_panel(view), "panels": "d-none",
+                    **dict.fromkeys(PANELS)}
+        return {"headline": headline(view), "empty": None, "panels": "",
+                **{name: render(view) for name, (_panel, render) in PANELS.items()}}
 
 
-# The service remembers each view (per data version, scope and filters) and hands back the
-# same object when it is asked again; its panels are then the same components, so they are
-# kept with it per language (a seen view: ~2 ms instead of ~40 ms of building components).
-_RENDERED: OrderedDict[int, tuple[weakref.ref, str, tuple]] = OrderedDict()
-_RENDERED_LOCK = threading.Lock()
-_RENDERED_MAX = 64
+@callback(Output(ContactDialog.ids.request(ids.COCKPIT_CONTACT), "data"),
+          Input({"type": ids.COCKPIT_CALL_BUTTON, "index": ALL}, "n_clicks"),
+          prevent_initial_call=True)
+def open_cockpit_contact(clicks: list[int | None]) -> dict[str, Any]:
+    """A Call first row's button opens the dialog for that customer (checked by the contacts
+    service when it opens and when it saves)."""
+    target = ctx.triggered_id
+    if not isinstance(target, dict) or not any(clicks or []) or not (
+            ctx.triggered and ctx.triggered[0].get("value")):
+        raise PreventUpdate  # the panel was drawn again, nothing clicked
+    return contact_request(target.get("index"), "call")
 
 
-def _rendered(view: Any, language: str, render: Any) -> tuple:
-    key = hash((id(view), language))
-    with _RENDERED_LOCK:
-        found = _RENDERED.get(key)
-        if found is not None and found[0]() is view and found[1] == language:
-            _RENDERED.move_to_end(key)
-            return found[2]
-    output = render()
-    with _RENDERED_LOCK:
-        _RENDERED[key] = (weakref.ref(view), language, output)
-        while len(_RENDERED) > _RENDERED_MAX:
-            _RENDERED.popitem(last=False)
-    return output
+@callback(Output(ids.COCKPIT_RESULT, "children"), Output(ids.COCKPIT_RESULT, "is_open"),
+          Input(ContactDialog.ids.saved(ids.COCKPIT_CONTACT), "data"),
+          prevent_initial_call=True)
+def update_cockpit_result(saved: Any) -> tuple[str, bool]:
+    if not isinstance(saved, dict):
+        raise PreventUpdate
+    return saved_text(str(saved.get("kind")), str(saved.get("name"))), True

@@ -4,19 +4,19 @@ import) and the CSV report, each one call to ``dashboard.services.targets``."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, dcc, no_update
 
 from callbacks import callback
-from callbacks._runtime import current_actor, current_runtime, error_text
+from callbacks._runtime import current_actor, current_runtime, decode_upload, error_text
+from dashboard import filters as address
 from dashboard.errors import ValidationError
-from dashboard.i18n import _, format_money
+from dashboard.i18n import _, current_language, format_money
 from dashboard.ingest import ImportValidationError
+from dashboard.services import exports
 from dashboard.services import targets as service
-from layouts import ids, links
+from layouts import ids
 from layouts.targets import (
     headline,
     kpis,
@@ -32,30 +32,34 @@ HIDDEN, SHOWN = "d-none", ""
 
 
 @callback(
-    Output(ids.TARGETS_HEADLINE, "children"), Output(ids.TARGETS_KPIS, "children"),
-    Output(ids.TARGETS_NOTE, "children"), Output(ids.TARGETS_GRID, "children"),
-    Output(ids.TARGETS_MONTH, "options"), Output(ids.TARGETS_MONTH, "value"),
-    Output(ids.TARGETS_EDIT_CARD, "className"),
-    Output(ids.TARGETS_CUSTOMER, "value", allow_duplicate=True),
-    Output(ids.TARGETS_CUSTOMER, "options", allow_duplicate=True),
     Input(ids.TARGETS_QUERY, "data"), Input(ids.TARGETS_REFRESH, "data"),
     State(ids.TARGETS_MONTH, "value"), State(ids.TARGETS_CUSTOMER, "value"),
+    output={"headline": Output(ids.TARGETS_HEADLINE, "children"),
+            "kpis": Output(ids.TARGETS_KPIS, "children"),
+            "note": Output(ids.TARGETS_NOTE, "children"),
+            "table": Output(ids.TARGETS_GRID, "children"),
+            "months": Output(ids.TARGETS_MONTH, "options"),
+            "month": Output(ids.TARGETS_MONTH, "value"),
+            "edit_class": Output(ids.TARGETS_EDIT_CARD, "className"),
+            "customer": Output(ids.TARGETS_CUSTOMER, "value", allow_duplicate=True),
+            "customers": Output(ids.TARGETS_CUSTOMER, "options", allow_duplicate=True)},
     prevent_initial_call="initial_duplicate",
 )
 def update_targets_page(query: dict[str, Any] | None, _refresh: int | None,
-                        month: str | None, customer: str | None) -> tuple:
+                        month: str | None, customer: str | None) -> dict[str, Any]:
     page = service.get_targets_page(current_runtime(), current_actor(),
-                                    links.parse_filters(query))
+                                    address.parse_filters(query))
     months = month_options(page.months)
     chosen = month if month in {m["value"] for m in months} else page.months[-1].isoformat()
-    first = no_update, no_update  # the chart starts on the customer furthest behind
-    if not customer and len(page.summary):
+    first = {"customer": no_update, "customers": no_update}
+    if not customer and len(page.summary):  # the chart starts on the customer furthest behind
         top = page.summary.iloc[0]
-        first = (f"#{int(top['customer_id'])}",
-                 [_option(int(top["customer_id"]),
-                          f"{top['customer_code']} · {top['customer_name']}")])
-    return (headline(page), kpis(page), note(page), summary_table(page), months, chosen,
-            SHOWN if page.can_edit else HIDDEN, *first)
+        first = {"customer": f"#{int(top['customer_id'])}",
+                 "customers": [_option(int(top["customer_id"]),
+                                       f"{top['customer_code']} · {top['customer_name']}")]}
+    return {"headline": headline(page), "kpis": kpis(page), "note": note(page),
+            "table": summary_table(page), "months": months, "month": chosen,
+            "edit_class": SHOWN if page.can_edit else HIDDEN, **first}
 
 
 def _option(customer_id: int, label: str) -> dict[str, Any]:
@@ -81,30 +85,34 @@ def search_target_customers(text: str | None, value: str | None,
 @callback(
     Output(ids.TARGETS_CUSTOMER, "value"),
     Output(ids.TARGETS_CUSTOMER, "options", allow_duplicate=True),
-    Input({"type": ids.TARGETS_PICK, "index": ALL}, "n_clicks"),
+    Input(ids.TARGETS_PICKED, "data"),
     prevent_initial_call=True,
 )
-def pick_target_customer(_clicks: list[int | None]) -> Any:
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
+def pick_target_customer(picked: Any) -> Any:
+    """A customer's name clicked in the summary table (assets/targets.js): one store for the
+    whole table, not a pattern-matching button per row, whose 200 inputs made the browser run
+    the page-content callback a second time after the table arrived."""
+    chosen = picked.get("customer") if isinstance(picked, dict) else None
+    if isinstance(chosen, bool) or not isinstance(chosen, (int, str)) \
+            or not str(chosen).isdigit():
         return no_update, no_update
     customer_id, label = service.customer_option(current_runtime(), current_actor(),
-                                                 int(ctx.triggered_id["index"]))
+                                                 int(chosen))
     return f"#{customer_id}", [_option(customer_id, label)]
 
 
 @callback(
     Output(ids.TARGETS_CHART, "children"),
     Input(ids.TARGETS_CUSTOMER, "value"), Input(ids.TARGETS_REFRESH, "data"),
-    State(ids.TARGETS_QUERY, "data"),
+    State(ids.TARGETS_QUERY, "data"), prevent_initial_call=True,
 )
 def update_target_chart(customer: str | None, _refresh: int | None,
                         query: dict[str, Any] | None) -> Any:
-    runtime, actor, filters = current_runtime(), current_actor(), links.parse_filters(query)
-    if not customer:
-        first = service.default_customer(runtime, actor, filters)
-        if first is None:
-            return no_update
-        customer = f"#{first}"
+    """Not called on arrival: the page's callback chooses the first customer (the one furthest
+    below target) and that choice calls this once, so the page is not computed twice."""
+    if not customer:  # nobody in view has a target: the chart stays "Choose a customer"
+        return no_update
+    runtime, actor, filters = current_runtime(), current_actor(), address.parse_filters(query)
     _id, label = service.customer_option(runtime, actor, customer)
     frame = service.get_customer_targets(runtime, actor, customer, filters)
     return month_chart(frame, str(runtime.settings.currency or "CNY"), label)
@@ -131,22 +139,13 @@ def save_target(_save: int | None, customer: str | None, month: str | None,
     return text, (refresh or 0) + 1
 
 
-def _decode(contents: str | None) -> bytes | None:
-    if not contents or "," not in contents:
-        return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
 @callback(
     Output(ids.TARGETS_PREVIEW, "children"), Output(ids.TARGETS_IMPORT, "disabled"),
     Input(ids.TARGETS_UPLOAD, "contents"), State(ids.TARGETS_UPLOAD, "filename"),
     prevent_initial_call=True,
 )
 def check_target_file(contents: str | None, filename: str | None) -> tuple:
-    data = _decode(contents)
+    data = decode_upload(contents)
     if data is None:
         return upload_problem(_("The file could not be read.")), True
     try:
@@ -168,7 +167,7 @@ def check_target_file(contents: str | None, filename: str | None) -> tuple:
 )
 def import_target_file(_import: int | None, contents: str | None, filename: str | None,
                        skip_bad: bool | None, refresh: int | None) -> tuple:
-    data = _decode(contents)
+    data = decode_upload(contents)
     if not _import or data is None:
         return no_update, no_update, no_update
     try:
@@ -176,6 +175,8 @@ def import_target_file(_import: int | None, contents: str | None, filename: str 
                                         str(filename or "upload"), skip_bad=bool(skip_bad))
     except ImportValidationError as exc:
         return upload_problem(str(exc)), True, no_update
+    if report.status == "rejected":  # the preview says why; ticking the box and again works
+        return preview(report), False, no_update
     return preview(report), True, (refresh or 0) + 1
 
 
@@ -187,5 +188,20 @@ def download_targets(_clicks: int | None, query: dict[str, Any] | None) -> Any:
     if not _clicks:
         return no_update
     name, text = service.targets_csv(current_runtime(), current_actor(),
-                                     links.parse_filters(query))
+                                     address.parse_filters(query))
     return dcc.send_string(text, name, type="text/csv")
+
+
+@callback(
+    Output(ids.TARGETS_DOWNLOADED, "data", allow_duplicate=True),
+    Input({"type": ids.TARGETS_EXPORT, "index": ALL}, "n_clicks"),
+    State(ids.TARGETS_QUERY, "data"), prevent_initial_call=True,
+)
+def export_targets(clicks: list[int | None], query: dict[str, Any] | None) -> Any:
+    """The report in the user's language, as XLSX or CSV."""
+    if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):
+        return no_update
+    fmt = "xlsx" if ctx.triggered_id.get("index") == "xlsx" else "csv"
+    table = exports.targets_export(current_runtime(), current_actor(),
+                                   address.parse_filters(query), fmt)
+    return dcc.send_bytes(table.write(fmt, current_language()), table.filename(fmt))

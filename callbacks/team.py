@@ -1,86 +1,42 @@
-"""Fills and acts on the Team page; every action goes through ``services.users`` (owner only,
-audited). Errors become the shell's message (``callbacks._runtime``)."""
+"""The Team page: the address → one service call → the table and the chart
+(``dashboard.services.team``; scoped there); the download and PDF addresses follow the
+address."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, ctx
 
 from callbacks import callback
 from callbacks._runtime import current_actor, current_runtime
-from dashboard.i18n import _
-from dashboard.services import users as service
+from dashboard import filters as address
+from dashboard.reports.pdf_links import team_pdf_url
+from dashboard.services import team as service
 from layouts import ids
-from layouts.team import options, user_rows
+from layouts.components.export_menu import export_hrefs
+from layouts.team import headline, note, team_chart, team_table
 
 
 @callback(
-    Output(ids.TEAM_USERS_GRID, "rowData"),
-    Output(ids.TEAM_NEW_TEAM, "options"), Output(ids.TEAM_NEW_REP, "options"),
-    Output(ids.TEAM_EDIT_TEAM, "options"), Output(ids.TEAM_EDIT_REP, "options"),
-    Input(ids.URL, "pathname"), Input(ids.TEAM_REFRESH, "data"),
+    Input(ids.TEAM_PAGE_QUERY, "data"),
+    output={"headline": Output(ids.TEAM_PAGE_HEADLINE, "children"),
+            "note": Output(ids.TEAM_PAGE_NOTE, "children"),
+            "table": Output(ids.TEAM_PAGE_TABLE, "children"),
+            "chart": Output(ids.TEAM_PAGE_CHART, "children")},
 )
-def update_team_users(_pathname: str, _refresh: int) -> tuple:
-    runtime, actor = current_runtime(), current_actor()
-    rows = user_rows(service.list_users(runtime, actor))
-    choices = service.get_choices(runtime, actor)
-    teams, reps = options(choices.teams), options(choices.reps)
-    return rows, teams, reps, teams, reps
+def update_team_page(query: dict[str, Any] | None) -> dict[str, Any]:
+    page = service.get_team_page(current_runtime(), current_actor(),
+                                 address.parse_filters(query))
+    return {"headline": headline(page), "note": note(page), "table": team_table(page),
+            "chart": team_chart(page)}
 
 
 @callback(
-    Output(ids.TEAM_EDIT_TITLE, "children"), Output(ids.TEAM_EDIT_ROLE, "value"),
-    Output(ids.TEAM_EDIT_TEAM, "value"), Output(ids.TEAM_EDIT_REP, "value"),
-    Input(ids.TEAM_USERS_GRID, "selectedRows"),
+    Output({"type": ids.TEAM_PAGE_DOWNLOADS, "index": ALL}, "href"),
+    Output(ids.TEAM_PAGE_PDF, "href"),
+    Input(ids.TEAM_PAGE_QUERY, "data"),
 )
-def update_team_edit_form(selected: list[dict[str, Any]] | None) -> tuple:
-    service.ensure_owner(current_runtime(), current_actor())
-    if not selected:
-        return _("Select a user in the list."), None, None, None
-    row = selected[0]
-    return (f"{row.get('username')} ({row.get('state')})", row.get("role"),
-            row.get("team_id"), row.get("rep_id"))
-
-
-@callback(
-    Output(ids.TEAM_RESULT, "children"), Output(ids.TEAM_RESULT, "is_open"),
-    Output(ids.TEAM_RESULT, "color"), Output(ids.TEAM_REFRESH, "data"),
-    Input(ids.TEAM_CREATE, "n_clicks"), Input(ids.TEAM_SAVE, "n_clicks"),
-    Input(ids.TEAM_RESET_PASSWORD, "n_clicks"), Input(ids.TEAM_TOGGLE_ACTIVE, "n_clicks"),
-    State(ids.TEAM_NEW_USERNAME, "value"), State(ids.TEAM_NEW_NAME, "value"),
-    State(ids.TEAM_NEW_ROLE, "value"), State(ids.TEAM_NEW_TEAM, "value"),
-    State(ids.TEAM_NEW_REP, "value"), State(ids.TEAM_NEW_PASSWORD, "value"),
-    State(ids.TEAM_USERS_GRID, "selectedRows"), State(ids.TEAM_EDIT_ROLE, "value"),
-    State(ids.TEAM_EDIT_TEAM, "value"), State(ids.TEAM_EDIT_REP, "value"),
-    State(ids.TEAM_REFRESH, "data"),
-    prevent_initial_call=True,
-)
-def apply_team_action(_create: int, _save: int, _reset: int, _toggle: int, username: str,
-                      name: str, role: str, team: int, rep: int, password: str,
-                      selected: list[dict[str, Any]] | None, edit_role: str, edit_team: int,
-                      edit_rep: int, refresh: int) -> tuple:
-    runtime, actor, action = current_runtime(), current_actor(), ctx.triggered_id
-    if action == ids.TEAM_CREATE:
-        new = service.create_user(runtime, actor, {
-            "username": username, "display_name": name, "role": role, "team": team,
-            "rep": rep, "password": password})
-        text = _("Added {user}.", user=new.username)
-        if new.password:
-            text += " " + _("Password (shown once): {password}", password=new.password)
-        return text, True, "success", (refresh or 0) + 1
-    if not selected:
-        return _("Select a user in the list first."), True, "warning", no_update
-    user_id = int(selected[0]["id"])
-    if action == ids.TEAM_SAVE:
-        service.change_user(runtime, actor, user_id,
-                            {"role": edit_role, "team": edit_team, "rep": edit_rep})
-        text = _("Saved; the change applies to the user's next request.")
-    elif action == ids.TEAM_RESET_PASSWORD:
-        text = _("New password (shown once): {password}",
-                 password=service.reset_password(runtime, actor, user_id))
-    else:
-        active = not bool(selected[0].get("is_active"))
-        service.set_active(runtime, actor, user_id, active)
-        text = _("Enabled.") if active else _("Disabled; their sessions have ended.")
-    return text, True, "success", (refresh or 0) + 1
+def update_team_downloads(query: dict[str, Any] | None) -> tuple[list[str], str]:
+    params = address.filter_params(address.parse_filters(query), default_period=None)
+    return export_hrefs(ctx.outputs_list[0], **params), team_pdf_url(params)

@@ -1,6 +1,12 @@
-"""The shared figure cache: computed tables keyed by the data they were computed from.
+"""The two caches of the product.
 
-One host: diskcache in the data folder, shared by all gunicorn workers. Several hosts: Redis
+:class:`FigureCache` (``runtime.cache``) is the shared figure cache: computed tables keyed by
+the data they were computed from, shared by every worker. :class:`Memo` is the one per-process
+memo (typed fields of :class:`~dashboard.runtime.Runtime`): small lookups and the list data
+kept in a worker's memory, keyed by the data version they come from. Nothing else caches;
+rendered Dash components are never kept.
+
+The figure cache on one host: diskcache in the data folder, shared by all gunicorn workers. Several hosts: Redis
 (``COCKPIT_REDIS_URL``). Each process keeps its last few entries in memory as well, so a warm
 read costs no deserialisation. A failing or full cache only costs a recompute: errors are
 logged and treated as misses, never shown to a user.
@@ -10,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+import cachetools
 import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -37,11 +46,25 @@ class _Store(Protocol):
 
 
 class DiskStore:
-    def __init__(self, folder: Path, size_limit: int = 2 << 30) -> None:
-        import diskcache
+    """diskcache in a folder, opened on first use: a folder that cannot be opened (a full
+    disk, no permission) fails that call, not the process, and is tried again later."""
 
-        self._cache = diskcache.FanoutCache(str(folder), shards=4, timeout=1,
-                                            size_limit=size_limit)
+    def __init__(self, folder: Path, size_limit: int = 2 << 30) -> None:
+        self._folder = folder
+        self._size_limit = size_limit
+        self._opened: Any = None
+        self._opening = threading.Lock()
+
+    @property
+    def _cache(self) -> Any:
+        if self._opened is None:
+            import diskcache
+
+            with self._opening:
+                if self._opened is None:
+                    self._opened = diskcache.FanoutCache(str(self._folder), shards=4,
+                                                         timeout=1, size_limit=self._size_limit)
+        return self._opened
 
     def get(self, key: str) -> Any | None:
         return self._cache.get(key, default=None, retry=True)
@@ -132,6 +155,64 @@ class FigureCache:
         with self._lock:
             self._memory.clear()
             self._held = 0
+
+
+class Memo:
+    """A per-process memo: the ``maxsize`` most recently used values, each kept at most
+    ``ttl`` seconds (``None``: until pushed out); thread-safe. Keys name what the value was
+    computed from (the data version included), so an entry is never stale, only old."""
+
+    def __init__(self, maxsize: int, ttl: float | None = None) -> None:
+        self.ttl = ttl
+        self._entries: cachetools.TLRUCache = cachetools.TLRUCache(
+            maxsize, ttu=self._expires, timer=time.monotonic)
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _expires(_key: Any, entry: tuple[float | None, Any], now: float) -> float:
+        return math.inf if entry[0] is None else now + entry[0]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+        return default if entry is None else entry[1]
+
+    def set(self, key: Any, value: Any, ttl: float | None = None) -> None:
+        """Keep ``value`` for ``key`` (``ttl``: this entry's lifetime, else the memo's)."""
+        with self._lock:
+            self._entries[key] = (self.ttl if ttl is None else ttl, value)
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any],
+                       keep: Callable[[Any], bool] | None = None,
+                       ttl: float | None = None) -> Any:
+        """The value kept for ``key``, else ``compute()`` (kept unless ``keep`` says no)."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None:
+            return entry[1]
+        value = compute()
+        if keep is None or keep(value):
+            self.set(key, value, ttl)
+        return value
+
+    def __contains__(self, key: Any) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._entries.expire()
+            return len(self._entries)
+
+    def forget(self, which: Callable[[Any], bool]) -> None:
+        """Drop the entries whose key ``which`` accepts."""
+        with self._lock:
+            for key in [k for k in self._entries if which(k)]:
+                del self._entries[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def make_cache(data_dir: Path, redis_url: str = "") -> FigureCache:

@@ -1,44 +1,23 @@
 """The ``cockpit`` command.
 
 Each command imports what it needs inside its body, so that ``cockpit import`` does not pay for
-Dash and plotly. Settings come from ``COCKPIT_*`` variables (see the README).
+Dash and plotly. Settings come from ``COCKPIT_*`` variables (see the README); the one runtime
+of the process is the context's (``dashboard.cli_context``), handed to every service called.
 """
 
 from __future__ import annotations
 
 import sys
-from functools import cached_property
 from pathlib import Path
 
 import click
 
+from dashboard.cli_context import Context, pass_ctx
 from dashboard.cli_export import backtest as _backtest_command
 from dashboard.cli_export import export as _export_commands
+from dashboard.cli_report import report as _report_commands
+from dashboard.cli_schedule import schedule as _schedule_command
 from dashboard.cli_users import user as _user_commands
-from dashboard.config import Settings, load_settings
-
-
-class Context:
-    """Lazily built settings and engine for one command."""
-
-    @cached_property
-    def settings(self) -> Settings:
-        return load_settings()
-
-    @cached_property
-    def engine(self):  # noqa: ANN201
-        from dashboard.db import make_engine
-
-        return make_engine(self.settings.database_url)
-
-    def ensure_schema(self) -> None:
-        from dashboard.migrate import is_up_to_date, upgrade
-
-        if not is_up_to_date(self.engine):
-            upgrade(self.engine)
-
-
-pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,28 +53,31 @@ def init(ctx: Context) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
 @click.option("--replace", is_flag=True,
               help="Empty the sales data first (users, teams and reps are kept).")
+@click.option("--language", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of the demo's words: regions, categories, products, schemes, "
+                   "teams, notes (default COCKPIT_DEFAULT_LANGUAGE). Figures are the same.")
 @pass_ctx
 def demo(ctx: Context, customers: int, orders: int, seed: int, today, if_empty: bool,  # noqa: ANN001
-         replace: bool) -> None:
+         replace: bool, language: str | None) -> None:
     """Generate a realistic demo distributor into the database (after `cockpit init`)."""
     from dashboard.demo.console import run_demo
 
     ctx.ensure_schema()
+    language = language or ctx.settings.default_language
     summary = run_demo(ctx.engine, customers=customers, orders=orders, seed=seed,
                        today=today.date() if today else None, if_empty=if_empty,
-                       replace=replace)
+                       replace=replace, language=language)
     if summary is None:
         return
     # --- Demo sign-ins ------------------------------------------------------------------
-    from dashboard.runtime import Runtime
     from dashboard.secret_key import ensure_secret_key_file
     from dashboard.services.users import create_demo_users
 
     if ensure_secret_key_file(ctx.settings):
         click.echo("Wrote a new secret key to the data folder (secret_key, mode 600).")
-    runtime = Runtime(settings=ctx.settings, engine=ctx.engine)
+    runtime = ctx.runtime
     _recompute(runtime, None, echo=click.echo)
-    created = create_demo_users(runtime)
+    created = create_demo_users(runtime, language)
     if created:
         click.echo("Demo sign-ins (passwords are shown only now; change them with "
                    "`cockpit user passwd NAME`):")
@@ -138,9 +120,8 @@ def send(ctx: Context, once: bool, campaign_id: int | None, interval: float) -> 
     """Deliver queued campaign messages (SMS, e-mail, log), each exactly once."""
     from dashboard.messaging.worker import run_sender
 
-    ctx.ensure_schema()
-    run_sender(ctx.settings, ctx.engine, once=once, campaign_id=campaign_id,
-               interval=interval, echo=click.echo)
+    run_sender(ctx.ready_runtime(), once=once, campaign_id=campaign_id, interval=interval,
+               echo=click.echo)
 
 
 @main.command()
@@ -152,11 +133,8 @@ def send(ctx: Context, once: bool, campaign_id: int | None, interval: float) -> 
 @pass_ctx
 def recompute(ctx: Context, as_of, backfill_months: int) -> None:  # noqa: ANN001
     """Record statuses, tiers, scheme bands, rule segments, alerts and month-end snapshots."""
-    from dashboard.runtime import Runtime
-
-    ctx.ensure_schema()
-    runtime = Runtime(settings=ctx.settings, engine=ctx.engine)
-    _recompute(runtime, as_of.date() if as_of else None, backfill_months, echo=click.echo)
+    _recompute(ctx.ready_runtime(), as_of.date() if as_of else None, backfill_months,
+               echo=click.echo)
 
 
 def _recompute(runtime, as_of, backfill_months: int = 24, *, echo) -> None:  # noqa: ANN001
@@ -191,16 +169,18 @@ def _recompute(runtime, as_of, backfill_months: int = 24, *, echo) -> None:  # n
 def import_(ctx: Context, kind: str, path: Path, mappings: tuple[str, ...], skip_bad: bool,
             encoding: str | None, sheet: str | None, dry_run: bool) -> None:
     """Import orders, customers, products or targets from a CSV, XLSX or Parquet file."""
-    from dashboard.ingest.console import run_import_command
+    from dashboard.cli_import import run_import_command
 
-    ctx.ensure_schema()
-    sys.exit(run_import_command(ctx.engine, kind, path, mappings=mappings, skip_bad=skip_bad,
-                                encoding=encoding, sheet=sheet, dry_run=dry_run))
+    sys.exit(run_import_command(ctx.ready_runtime(), kind, path, mappings=mappings,
+                                skip_bad=skip_bad, encoding=encoding, sheet=sheet,
+                                dry_run=dry_run))
 
 
 main.add_command(_user_commands)
 main.add_command(_export_commands)
 main.add_command(_backtest_command)
+main.add_command(_report_commands)
+main.add_command(_schedule_command)
 
 
 def _project_root() -> str:

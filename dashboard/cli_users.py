@@ -13,14 +13,10 @@ import click
 
 
 def _runtime():  # noqa: ANN202
-    from dashboard.config import load_settings
-    from dashboard.migrate import is_up_to_date, upgrade
-    from dashboard.runtime import build_runtime
+    """The command's runtime (``dashboard.cli_context``), the schema created or upgraded."""
+    from dashboard.cli_context import Context
 
-    runtime = build_runtime(load_settings())
-    if not is_up_to_date(runtime.engine):
-        upgrade(runtime.engine)
-    return runtime
+    return click.get_current_context().ensure_object(Context).ready_runtime()
 
 
 def _fail(exc: Exception) -> None:
@@ -41,25 +37,32 @@ def _new_password(generate: bool) -> str | None:
 
 @click.group()
 def user() -> None:
-    """Manage the people who sign in (owner, manager, rep)."""
+    """Manage the people who sign in (owner, manager, rep, and customers' own sign-ins)."""
 
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["owner", "manager", "rep"]), required=True)
+@click.option("--role", type=click.Choice(["owner", "manager", "rep", "customer"]),
+              required=True)
 @click.option("--team", default=None, help="Team (name or id) a manager manages.")
 @click.option("--rep", "rep", default=None, help="Account manager (name or id) a rep is.")
+@click.option("--customer", default=None,
+              help="Customer code a customer sign-in is for (Trade or Distributor only).")
 @click.option("--name", "display_name", default="", help="Name shown in the app.")
+@click.option("--language", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of the user's pages (default: the site's).")
 @click.option("--generate", is_flag=True, help="Generate a password instead of prompting.")
-def add(username: str, role: str, team: str | None, rep: str | None, display_name: str,
-        generate: bool) -> None:
-    """Create USERNAME with a role; a manager needs --team, a rep --rep to see customers."""
+def add(username: str, role: str, team: str | None, rep: str | None, customer: str | None,
+        display_name: str, language: str | None, generate: bool) -> None:
+    """Create USERNAME with a role; a manager needs --team, a rep --rep to see customers, a
+    customer --customer (their own page only)."""
     from dashboard.scope import Actor
     from dashboard.services import users
 
     fields = {"username": username, "role": role, "display_name": display_name,
               "password": _new_password(generate)}
-    fields.update({k: v for k, v in (("team", team), ("rep", rep)) if v is not None})
+    fields.update({k: v for k, v in (("team", team), ("rep", rep), ("customer", customer),
+                                     ("language", language)) if v is not None})
     try:
         new = users.create_user(_runtime(), Actor.system(), fields)
     except Exception as exc:  # noqa: BLE001 - product errors become one line
@@ -68,6 +71,8 @@ def add(username: str, role: str, team: str | None, rep: str | None, display_nam
     click.echo(f"Created {new.username} ({new.role}).")
     if new.password:
         click.echo(f"Password (shown once): {new.password}")
+    if role == "customer":
+        click.echo("They see only their own page (/my).")
     if (role == "manager" and not team) or (role == "rep" and not rep):
         click.echo("Note: without --team / --rep this user sees no customers.")
 
@@ -123,8 +128,10 @@ def list_users() -> None:
     if frame.empty:
         click.echo("No users yet: add one with `cockpit user add NAME --role owner`.")
         return
-    frame = frame.assign(team=frame["team"].fillna("-"), rep=frame["rep"].fillna("-"))
-    click.echo(f"{'user':<24} {'role':<8} {'team':<16} {'rep':<20} {'state':<8} last sign-in")
+    frame = frame.assign(team=frame["team"].fillna("-"),
+                         rep=frame["rep"].fillna(frame["customer"]).fillna("-"))
+    click.echo(f"{'user':<24} {'role':<8} {'team':<16} {'rep / customer':<20} {'state':<8} "
+               "last sign-in")
     for row in frame.itertuples():
         state = "active" if row.is_active else "disabled"
         seen = row.last_login_at

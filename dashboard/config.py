@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_IDLE_MINUTES", 480, "A sign-in ends after this many minutes without "
             "a request.", int),
     Setting("SESSION_MAX_HOURS", 168, "A sign-in ends this many hours after it began.", int),
+    Setting("SIGN_IN_IP_LIMIT", 100, "Failed sign-ins one address may make within 20 seconds "
+            "across all user names (one user name from one address: 10), so that one office "
+            "behind a shared address is not locked out by a few wrong passwords.", int),
     Setting("ENV", "production", "`production` or `development` (development allows Dash "
             "debug tools and a generated secret key)."),
     Setting("HOST", "127.0.0.1", "Address `cockpit run` listens on."),
@@ -45,8 +48,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CURRENCY", "CNY", "ISO 4217 currency code used to format money."),
     Setting("DEFAULT_LANGUAGE", "en", "Language for users who have not chosen one: `en` or `zh`."),
     Setting("PERIOD_DAYS", 30, "Default period length in days.", int),
-    Setting("RISK_CHURNING", 2.0, "Risk score above which a customer is Churning.", float),
-    Setting("RISK_LOST", 4.0, "Risk score above which a customer is Lost.", float),
+    Setting("STATUS_RULE", "churn", "How Active / Churning / Lost are set: `churn` (from the "
+            "churn probability, CHURNING_P and LOST_P) or `risk` (from the risk score, "
+            "RISK_CHURNING and RISK_LOST). Both also apply LOST_DAYS."),
+    Setting("CHURNING_P", 0.5, "Churn probability from which a customer is Churning "
+            "(STATUS_RULE churn).", float),
+    Setting("LOST_P", 0.85, "Churn probability from which a customer is Lost "
+            "(STATUS_RULE churn).", float),
+    Setting("RISK_CHURNING", 2.0, "Risk score above which a customer is Churning "
+            "(STATUS_RULE risk, and customers no churn model could be fitted for).", float),
+    Setting("RISK_LOST", 4.0, "Risk score above which a customer is Lost (STATUS_RULE risk, "
+            "and customers no churn model could be fitted for).", float),
     Setting("LOST_DAYS", 365, "Days without an order after which a customer is Lost.", int),
     Setting("ABC_METHOD", "dynamic", "`dynamic` (cumulative revenue share) or `fixed` "
             "(revenue thresholds)."),
@@ -60,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
             float),
     Setting("MOVER_MIN_ORDERS", 2, "Surges and drops: minimum absolute change in orders.", int),
     Setting("HORIZON_DAYS", 90, "Churn prediction horizon in days.", int),
+    Setting("RULES_MIN_SUPPORT", 0.01, "Cross-sell: minimum support of a rule \"customers who "
+            "buy X also buy Y\" (share of the customers with a purchase in the last 365 days "
+            "who bought both; a rule also needs at least 3 such customers).", float),
+    Setting("RULES_MIN_LIFT", 1.5, "Cross-sell: minimum lift of a rule (how many times more "
+            "likely Y is among buyers of X than among all customers).", float),
+    Setting("SUGGEST_BY_TAGS", False, "Discovery: suggest only products sharing a tag value "
+            "(such as `brand:…`) with a product the customer bought.", bool),
     Setting("SMTP_HOST", "", "SMTP server for e-mail campaigns."),
     Setting("SMTP_PORT", 587, "SMTP port.", int),
     Setting("SMTP_STARTTLS", True, "Use STARTTLS on the SMTP connection.", bool),
@@ -73,6 +92,25 @@ SETTINGS: tuple[Setting, ...] = (
             "(idempotency key) are filled in."),
     Setting("DAILY_SEND_CAP", 5000, "Most campaign messages one user may queue per day.", int),
     Setting("MAX_UPLOAD_MB", 50, "Largest file the web upload accepts, in MB.", int),
+    Setting("SCHEDULER", "auto", "Who runs the scheduled jobs (nightly recompute, outbox "
+            "sender, digest): `auto` the web server's workers under gunicorn (one at a time "
+            "across workers and hosts, by a lease in the database), or Celery beat when "
+            "`COCKPIT_REDIS_URL` is set; `on` every process that builds the app; `off` none "
+            "(`cockpit schedule` shows what runs when)."),
+    Setting("RECOMPUTE_AT", "02:00", "Local time of day (HH:MM) of the nightly recompute: "
+            "rules' \"for N days\" follow the calendar, month-end snapshots are written. "
+            "Empty: off."),
+    Setting("SEND_EVERY_SECONDS", 60, "How often the scheduler sends queued campaign "
+            "messages, in seconds; 0: off (run `cockpit send` instead).", int),
+    Setting("DIGEST_AT", "", "Local time of day (HH:MM) of the daily e-mail digest of open "
+            "alerts to each account manager with an e-mail address; empty: off."),
+    Setting("CALLBACK_DEADLINE", 15.0, "Seconds after which a page's request starts no "
+            "further database query when a third of that time went to the database: the "
+            "user reads that the database is answering slowly (instead of a page that hangs "
+            "until the web server's timeout); time spent computing figures does not count; "
+            "0: no limit. Background jobs and the command line have no limit.", float),
+    Setting("PDF_FONT", "", "CJK font file (.ttf, .otf or .ttc) for the PDF reports; empty: "
+            "Noto Sans CJK SC from the Debian package fonts-noto-cjk."),
 )
 
 

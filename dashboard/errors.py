@@ -87,6 +87,14 @@ class RateLimited(CockpitError):
         self.retry_after = max(1, int(retry_after))
 
 
+class Unavailable(CockpitError):
+    """A dependency (the database) answers too slowly for this request; trying again later
+    may work. Nothing was changed by the request that raised it."""
+
+    code = "unavailable"
+    http_status = 503
+
+
 class ConfigurationError(CockpitError):
     """The instance is configured unsafely or incompletely; it refuses to start."""
 
@@ -108,20 +116,30 @@ MESSAGES: dict[str, str] = {
     "conflict": N_("This clashes with existing data."),
     "rate_limited": N_("Too many attempts. Please wait {retry_after} seconds."),
     "configuration": N_("The cockpit is not configured correctly."),
+    "unavailable": N_("The database is answering slowly. Please try again in a moment."),
     "unexpected": N_("Something went wrong (reference {reference}). Please try again."),
     "password_short": N_("The password must have at least {minimum} characters."),
     "password_long": N_("The password must have at most {maximum} characters."),
     "password_common": N_("This password is too common. Choose another one."),
-    "password_username": N_("The password must not be the user name."),
+    "password_username": N_("The password must not be made from your user name or name."),
+    "password_weak": N_("This password is easy to guess. Use a longer one, for example a few "
+                        "unrelated words."),
     "username_invalid": N_("User names use 3-80 letters, digits, dots, dashes or "
                            "underscores."),
     "username_taken": N_("This user name is already taken."),
     "role_invalid": N_("Unknown role."),
     "team_unknown": N_("Unknown team."),
     "rep_unknown": N_("Unknown account manager."),
+    "customer_unknown": N_("Unknown customer code."),
+    "customer_sign_in_type": N_("Only Trade and Distributor customers can have a sign-in."),
+    "customer_sign_in_fields": N_("A customer sign-in is bound to one customer (a customer "
+                                  "code) and has no team or account manager; staff users have "
+                                  "no customer."),
     "last_owner": N_("The last active owner cannot be disabled or demoted."),
     "self_disable": N_("You cannot disable your own account."),
     "password_wrong": N_("The current password is wrong."),
+    "message_delivered": N_("The provider has already taken this message, so it is not sent "
+                            "again. Mark it as sent."),
     "bad_period": N_("Unknown period."),
     "selection_expired": N_("This list or selection has expired. Open the list again."),
     "selection_too_large": N_("Select at most {maximum} customers at a time."),

@@ -199,6 +199,16 @@ def _missing(value: Any) -> bool:
         return True
 
 
+def absent(value: Any) -> bool:
+    """No value to word: None or NaN (any other value, text included, is present)."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 DASH = "–"
 
 
@@ -237,11 +247,15 @@ def currency_symbol(currency: str, language: str | None = None) -> str:
     return babel_numbers.get_currency_symbol(currency, locale=locale_of(language))
 
 
+# a compact amount ends in its unit (K, M, B, T; 万, 亿): "¥1310万" is compact, "¥8200" is not
+_COMPACT_UNIT = re.compile(r"\d\s*[^\d\s.,]+\s*$")
+
+
 def _compact_money(amount: float, currency: str, locale: Locale) -> str:
     rounded = float(f"{amount:.3g}")  # three significant digits, before choosing the unit
     text = babel_numbers.format_compact_currency(rounded, currency, locale=locale,
                                                  fraction_digits=2)
-    if re.search(r"\d{4}", text):  # no unit this small (Chinese starts at 万): in full
+    if not _COMPACT_UNIT.search(text):  # no unit this small (Chinese starts at 万): in full
         return babel_numbers.format_currency(round(amount), currency, locale=locale,
                                              format="¤#,##0", currency_digits=False)
     return text
@@ -254,6 +268,8 @@ def format_percent(value_pct: Any, digits: int = 0, language: str | None = None,
         return DASH
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
     share = float(value_pct) / 100.0
+    if round(float(value_pct), digits) == 0:  # never "-0%"
+        share = 0.0
     text = _pattern(pattern).apply(abs(share) if signed else share, locale_of(language))
     if signed:
         rounded = round(abs(float(value_pct)), digits)
@@ -275,11 +291,18 @@ def format_date_range(start: dt.date, end: dt.date, language: str | None = None)
     """``Oct 24 – Nov 22, 2026`` / ``2026年10月24日至11月22日``."""
     if start == end:
         return format_date(start, language)
-    return babel_dates.format_interval(start, end, skeleton="yMMMd",
-                                       locale=locale_of(language))
+    text = babel_dates.format_interval(start, end, skeleton="yMMMd", locale=locale_of(language))
+    if (language or current_language()) == "zh":
+        # CLDR 47 (Babel 2.17+) writes a spaced en dash between Chinese dates; the cockpit keeps
+        # the "至" that reads as Chinese and that every earlier CLDR used.
+        text = _ZH_RANGE_DASH.sub("至", text)
+    return text
 
 
-__all__ = ["DEFAULT_LANGUAGE", "HTML_LANG", "LANGUAGES", "N_", "SHORT_NAMES", "_",
+_ZH_RANGE_DASH = re.compile(r"[\s\u2009]*[–—~-][\s\u2009]*")
+
+
+__all__ = ["DEFAULT_LANGUAGE", "HTML_LANG", "LANGUAGES", "N_", "SHORT_NAMES", "_", "absent",
            "currency_symbol", "current_language", "format_date", "format_date_range", "format_money",
            "format_number", "format_percent", "gettext", "ngettext", "normalise", "pgettext",
            "pick_language", "set_language_resolver", "translate", "translations",

@@ -1,8 +1,10 @@
 """Database models (SQLAlchemy 2, typed).
 
 Natural keys are unique: customer ``code``, product ``sku``, order ``order_no``, invoice
-``invoice_no``. Money is stored as NUMERIC(16, 2) and read back as float; quantities as
-NUMERIC(14, 3). Enumerations are stored as short strings with CHECK constraints so that SQLite
+``invoice_no``. Money is stored as NUMERIC(16, 2) and read back as float; the money of order
+lines and what is summed from them (order amounts, the daily rollups) as NUMERIC(18, 4), the
+precision of the files (unit prices with 3-4 decimals, sub-cent line amounts), so sums equal the
+file's; quantities as NUMERIC(14, 3). Enumerations are stored as short strings with CHECK constraints so that SQLite
 and PostgreSQL share one schema and one set of migrations.
 """
 
@@ -29,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dashboard.analytics import kinds
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -37,21 +41,16 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-CUSTOMER_TYPES = ("Retail", "Trade", "Distributor")
-ROLES = ("owner", "manager", "rep")
+CUSTOMER_TYPES = tuple(kinds.CUSTOMER_TYPES)  # the registry's codes, in its order
+ROLES = ("owner", "manager", "rep", "customer")
 CHANNELS = ("sms", "email", "log")
-SCHEME_KINDS = (
-    "risk_score",
-    "risk_change",
-    "revenue_rank",
-    "revenue_change",
-    "revenue_share",
-    "orders",
-)
+SCHEME_KINDS = tuple(kinds.SCHEME_KINDS)
+CONTACT_CHANNELS = ("visit", "phone", "email")
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "unknown", "holdout", "unreachable",
                  "cancelled")
 
 Money = Numeric(16, 2, asdecimal=False)
+LineMoney = Numeric(18, 4, asdecimal=False)  # order lines and the sums made of them
 Quantity = Numeric(14, 3, asdecimal=False)
 
 
@@ -91,8 +90,9 @@ class Rep(Base):
 
 class User(Base):
     """Someone who signs in. Scope: owner all; manager the customers of ``team_id``'s reps;
-    rep the customers of ``rep_id``. A manager without a team or a rep without a rep record
-    sees nothing."""
+    rep the customers of ``rep_id``; customer (a Trade or Distributor customer's own sign-in)
+    only ``customer_id``. A manager without a team, a rep without a rep record or a customer
+    user without a customer sees nothing."""
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
@@ -103,6 +103,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -151,7 +153,8 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255), default="")
-    customer_type: Mapped[str] = mapped_column(String(16), default="Retail")
+    customer_type: Mapped[str] = mapped_column(String(16),
+                                               default=kinds.DEFAULT_CUSTOMER_TYPE)
     region: Mapped[str | None] = mapped_column(String(120), index=True)
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -208,15 +211,16 @@ class Order(Base):
     order_date: Mapped[dt.date] = mapped_column(Date)
     ordered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     coupon_code: Mapped[str | None] = mapped_column(String(64), index=True)
-    amount: Mapped[float] = mapped_column(Money, default=0)
+    amount: Mapped[float] = mapped_column(LineMoney, default=0)
     is_return: Mapped[bool] = mapped_column(Boolean, default=False)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
 class OrderLine(Base):
-    """One line. ``line_key`` identifies the line inside its order: the product SKU for
-    line-level imports (or the file's line number when one is mapped), empty for an
-    order-level row (which has no product)."""
+    """One line. ``line_key`` identifies the line inside its order: the row's position among
+    its order's rows in an imported file ("1", "2", ...; a product may be on several lines),
+    or the file's line number when one is mapped, empty for an order-level row (which has no
+    product)."""
 
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_id", "line_key", name="uq_order_lines_key"),)
@@ -225,9 +229,9 @@ class OrderLine(Base):
     line_key: Mapped[str] = mapped_column(String(64), default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
     quantity: Mapped[float] = mapped_column(Quantity)
-    unit_price: Mapped[float] = mapped_column(Money)
-    unit_cost: Mapped[float | None] = mapped_column(Money)
-    amount: Mapped[float] = mapped_column(Money)
+    unit_price: Mapped[float] = mapped_column(LineMoney)
+    unit_cost: Mapped[float | None] = mapped_column(LineMoney)
+    amount: Mapped[float] = mapped_column(LineMoney)
 
 
 class CustomerDay(Base):
@@ -242,12 +246,12 @@ class CustomerDay(Base):
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    revenue: Mapped[float] = mapped_column(Money, default=0)
+    revenue: Mapped[float] = mapped_column(LineMoney, default=0)
     orders: Mapped[int] = mapped_column(Integer, default=0)
     return_orders: Mapped[int] = mapped_column(Integer, default=0)
-    return_amount: Mapped[float] = mapped_column(Money, default=0)
-    costed_revenue: Mapped[float] = mapped_column(Money, default=0)
-    cost: Mapped[float] = mapped_column(Money, default=0)
+    return_amount: Mapped[float] = mapped_column(LineMoney, default=0)
+    costed_revenue: Mapped[float] = mapped_column(LineMoney, default=0)
+    cost: Mapped[float] = mapped_column(LineMoney, default=0)
     coupon_orders: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -256,7 +260,7 @@ class AnonymousDay(Base):
 
     __tablename__ = "anonymous_days"
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    revenue: Mapped[float] = mapped_column(Money, default=0)
+    revenue: Mapped[float] = mapped_column(LineMoney, default=0)
     orders: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -456,12 +460,75 @@ class SegmentRule(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # the conditions after the first, joined by AND: [{"figure", "operator", "value",
+    # "value_text"}, ...]; and every action the rule takes (``action`` is the first of
+    # segment / alert, kept for readers of one action)
+    conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    actions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the follow-up action: its kind (call / visit / e-mail) and due N days after the firing
+    followup_kind: Mapped[str | None] = mapped_column(String(8))
+    followup_days: Mapped[int | None] = mapped_column(Integer)
+    # what the rule segments: customers, or account managers ("at least ``share_pct`` % of
+    # the account manager's customers meet the conditions", seed 004's "Top rep")
+    subject: Mapped[str] = mapped_column(String(16), default="customer")
+    share_pct: Mapped[float | None] = mapped_column(Float)
+
+
+class ContactPlan(Base):
+    """The contact channel and frequency of a scheme band or rule segment (SPEC "Contact
+    plan"): ``source`` ``scheme:<id>`` / ``rule:<id>`` and the band's or segment's label; a
+    customer in several takes the plan of the lowest ``position``."""
+
+    __tablename__ = "contact_plans"
+    __table_args__ = (
+        UniqueConstraint("source", "label", name="uq_contact_plans_source_label"),
+        CheckConstraint(_in("channel", CONTACT_CHANNELS), name="channel"),
+        CheckConstraint("frequency_days > 0", name="frequency"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(8))
+    frequency_days: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SchedulerLease(Base):
+    """Who runs the scheduled jobs: one row per lease, held until ``expires_at`` and renewed
+    by its holder; any process may take it over once it has expired."""
+
+    __tablename__ = "scheduler_lease"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    acquired_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ScheduledRun(Base):
+    """One run of a scheduled job for one slot (the day of a nightly job, the minute of a
+    frequent one): the unique (job, slot) makes a second run of the same slot impossible."""
+
+    __tablename__ = "scheduled_runs"
+    __table_args__ = (
+        UniqueConstraint("job", "slot", name="uq_scheduled_runs_job_slot"),
+        Index("ix_scheduled_runs_job_started", "job", "started_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    slot: Mapped[str] = mapped_column(String(40))
+    holder: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(16), default="running")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Membership(Base):
     """History of a customer's place in a classification: built-in ``status`` and ``abc``,
     ``scheme:<id>`` bands and ``rule:<id>`` segments. A row is open while ``valid_to`` is
-    empty; a change closes the open row and opens a new one with its reason."""
+    empty; a change closes the open row and opens a new one with its reason (a stored text:
+    a key with its values, ``dashboard.analytics.reasons``, worded when shown)."""
 
     __tablename__ = "memberships"
     __table_args__ = (
@@ -476,6 +543,23 @@ class Membership(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RepMembership(Base):
+    """History of an account manager's place in the segment of a rule over account managers
+    (``rule:<id>``, seed 004's "Top rep"): ``value`` is the share (%) of their customers that
+    met the rule's conditions when the row opened. Open while ``valid_to`` is empty."""
+
+    __tablename__ = "rep_memberships"
+    __table_args__ = (Index("ix_rep_memberships_source_open", "source", "valid_to"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -496,7 +580,9 @@ class CustomerSnapshot(Base):
 
 class Alert(Base):
     """An alert a segmentation rule raised for a customer's account manager; ``value`` is the
-    rule's figure when it was raised. Deleting the rule keeps its alerts."""
+    rule's figure when it was raised; ``message`` is a stored text (the rule's name and
+    condition as a key with its values, ``dashboard.analytics.reasons``, worded when shown).
+    Deleting the rule keeps its alerts."""
 
     __tablename__ = "alerts"
     __table_args__ = (
@@ -509,6 +595,9 @@ class Alert(Base):
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("segment_rules.id",
                                                            ondelete="SET NULL"))
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id"))
+    # the person it is for when the customer has no account manager: the team's manager,
+    # else an owner
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     message: Mapped[str] = mapped_column(Text)
     value: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(8), default="open")
@@ -517,11 +606,79 @@ class Alert(Base):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+FOLLOWUP_KINDS = ("call", "visit", "email")
+FOLLOWUP_STATES = ("open", "done")
+
+
+class Followup(Base):
+    """A follow-up task on a customer for an account manager (SPEC "Actions"): a call, visit
+    or e-mail due on a date, with a note. ``source`` records the selection it was assigned
+    from (a list address, a scheme band, a rule segment or an alert). Done, snoozed (the due
+    date moved) and reassigned (another account manager) are audited; ``done_on`` is the day
+    it was done, so that an earlier as-of date still sees it open."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        Index("ix_followups_rep_state", "rep_id", "state", "due_date"),
+        Index("ix_followups_customer", "customer_id"),
+        CheckConstraint(_in("kind", FOLLOWUP_KINDS), name="kind"),
+        CheckConstraint(_in("state", FOLLOWUP_STATES), name="state"),
+        UniqueConstraint("rule_id", "customer_id", "fired_on", name="uq_followups_rule_firing"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(8), default="open")
+    source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    snoozes: Mapped[int] = mapped_column(Integer, default=0)
+    # a rule's follow-up: the rule and the day it fired (one per customer, rule and day)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("segment_rules.id",
+                                                           ondelete="SET NULL"))
+    fired_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+DUPLICATE_DECISIONS = ("distinct", "merged")
+
+
+class DuplicateDecision(Base):
+    """What a person decided about a candidate pair of duplicate customers (ids ordered
+    ``customer_a < customer_b``): ``distinct`` (not a duplicate: the pair is never proposed
+    again) or ``merged`` into ``kept_id``, with ``moved`` listing every row the merge moved
+    (table -> ids, and target amounts added) so that the merge can be undone; undoing deletes
+    the row."""
+
+    __tablename__ = "duplicate_decisions"
+    __table_args__ = (
+        UniqueConstraint("customer_a", "customer_b", name="uq_duplicate_decisions_pair"),
+        CheckConstraint(_in("decision", DUPLICATE_DECISIONS), name="decision"),
+        CheckConstraint("customer_a < customer_b", name="pair_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_a: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    customer_b: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"),
+                                            index=True)
+    decision: Mapped[str] = mapped_column(String(12))
+    kept_id: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    moved: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- bookkeeping ------------------------------------------------------------------------------
 
 
 class AuditLog(Base):
-    """Append-only (triggers refuse UPDATE and DELETE): who did what, when, from where."""
+    """Append-only (triggers refuse UPDATE and DELETE): who did what, when, from where.
+    ``action`` is a stable key (``scheme.create``), worded by the audit page."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_at", "at"),)

@@ -2,7 +2,10 @@
 
 The scope is derived on the server from the signed-in user (never from browser input) and
 applied by services to every read and write: owner all customers; manager the customers of
-the reps in their team; rep the customers assigned to them; anyone else nothing.
+the reps in their team; rep the customers assigned to them; a customer (a Trade or
+Distributor customer's own sign-in) their own record only; anyone else nothing. A customer
+also reaches only their own page: ``dashboard.web.customer_gate`` refuses every other route
+and callback.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from dataclasses import dataclass
 class Actor:
     user_id: int | None
     username: str
-    role: str  # owner | manager | rep
+    role: str  # owner | manager | rep | customer
     team_id: int | None = None
     rep_id: int | None = None
+    customer_id: int | None = None
     ip: str = ""
     request_id: str = ""
 
@@ -28,6 +32,8 @@ class Actor:
             return "team"
         if self.role == "rep" and self.rep_id is not None:
             return "rep"
+        if self.role == "customer" and self.customer_id is not None:
+            return "customer"
         return "none"
 
     @property
@@ -38,6 +44,8 @@ class Actor:
             return f"team:{self.team_id}"
         if kind == "rep":
             return f"rep:{self.rep_id}"
+        if kind == "customer":
+            return f"customer:{self.customer_id}"
         return kind
 
     @classmethod

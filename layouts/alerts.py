@@ -13,39 +13,63 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import _, format_date, format_number, ngettext, pgettext
+from dashboard.filters import ALERTS_PATH, CONTACT_PLAN_PATH, FOLLOWUPS_PATH, LEDGER_PATH, encode
+from dashboard.i18n import N_, _, format_date, format_number, ngettext, pgettext
 from layouts import ids
+from layouts.components.export_menu import export_menu
+from layouts.components.pager import pager
 from layouts.components.states import empty_state, skeleton
+from layouts.links import customer_link
 from layouts.schemes import rule_condition
 from layouts.schemes_parts import button_types
+from layouts.stored_texts import render
 
+ALERT_DOWNLOADS = (("alerts", "xlsx", N_("The alerts listed")),
+                   ("alerts", "csv", N_("The alerts listed")))
 PERCENT_FIGURES = ("risk_change_pct", "churn_probability", "growth_pct", "margin_pct",
-                   "return_rate_pct", "revenue_growth_pct")
+                   "return_rate_pct", "revenue_growth_pct", "revenue_vs_own90_pct",
+                   "revenue_vs_own365_pct")
 
 
 def title() -> str:
     return _("Alerts") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/alerts", name="Alerts", title=lambda **_kw: title())
+dash.register_page(__name__, path=ALERTS_PATH, name="Alerts", title=lambda **_kw: title())
 
 
 def layout(**_query: Any) -> html.Div:
     return html.Div([
-        dcc.Store(id=ids.ALERTS_REFRESH, data=0), button_types(ids.ALERTS_DONE),
+        dcc.Store(id=ids.ALERTS_REFRESH, data=0),
+        button_types(ids.ALERTS_DONE, ids.ALERTS_GROUP_SHOW, ids.ALERTS_GROUP_DONE),
         html.Div([html.H1(_("Alerts")),
                   html.Div(_("Raised by the segmentation rules for each customer's account "
                              "manager. Open the customer, act, then mark the alert done."),
-                           className="text-muted")], className="page-headline"),
+                           className="text-muted"),
+                  html.Div([dcc.Link([html.I(className="bi bi-arrow-left-right me-1"),
+                                      _("Migration ledger")], href=LEDGER_PATH,
+                                     className="me-3"),
+                            dcc.Link([html.I(className="bi bi-telephone me-1"),
+                                      _("Contact plan")], href=CONTACT_PLAN_PATH)],
+                           className="small mt-1")], className="page-headline"),
         dbc.Alert(id=ids.ALERTS_RESULT, is_open=False, dismissable=True, duration=6000),
-        dbc.RadioItems(id=ids.ALERTS_STATUS, value="open", inline=True, className="mb-2",
-                       options=[{"label": pgettext("alerts", "Open"), "value": "open"},
-                                {"label": pgettext("alerts", "Done"), "value": "done"},
-                                {"label": pgettext("alerts", "All"), "value": "all"}]),
+        html.Div([
+            dbc.RadioItems(id=ids.ALERTS_STATUS, value="open", inline=True,
+                           options=[{"label": pgettext("alerts", "Open"), "value": "open"},
+                                    {"label": pgettext("alerts", "Done"), "value": "done"},
+                                    {"label": pgettext("alerts", "All"), "value": "all"}]),
+            html.Div([
+                dbc.Label(_("Rule"), html_for=ids.ALERTS_RULE, className="visually-hidden"),
+                dbc.Select(id=ids.ALERTS_RULE, options=[], value="", size="sm",
+                           className="alerts-rule"),
+                export_menu(ids.ALERTS_DOWNLOADS, ALERT_DOWNLOADS, status="open"),
+            ], className="d-flex gap-2 flex-wrap"),
+        ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
+        html.Div(id=ids.ALERTS_GROUPS, className="mb-3"),
         html.Div(id=ids.ALERTS_TOTAL, className="text-muted small mb-1"),
         html.Div(skeleton(5), id=ids.ALERTS_LIST),
-        dbc.Pagination(id=ids.ALERTS_PAGER, max_value=1, active_page=1, fully_expanded=False,
-                       first_last=True, previous_next=True, className="mt-2"),
+        pager(id=ids.ALERTS_PAGER, max_value=1, active_page=1, fully_expanded=False,
+              first_last=True, previous_next=True, className="mt-2"),
     ], className="container-fluid alerts-page")
 
 
@@ -55,10 +79,11 @@ def total_text(page: Any) -> str:
              pages=page.pages)
 
 
-def _why(row: dict[str, Any]) -> Any:
-    """The rule's condition in the user's language and the figure when it was raised."""
+def _why(row: dict[str, Any], currency: str) -> Any:
+    """The rule's condition in the user's language and the figure when it was raised (the
+    stored message, worded for the reader, once the rule is deleted)."""
     if row["rule_id"] is None or pd.isna(row["rule_id"]):
-        return html.Span(row["message"], className="text-muted")
+        return html.Span(render(row["message"], currency), className="text-muted")
     record = {"figure": row["figure"], "operator": row["operator"],
               "value": row["threshold"], "value_text": row["threshold_text"],
               "for_days": row["for_days"]}
@@ -69,11 +94,11 @@ def _why(row: dict[str, Any]) -> Any:
     return html.Span([rule_condition(record), *then])
 
 
-def _row(row: dict[str, Any]) -> html.Tr:
+def _row(row: dict[str, Any], currency: str) -> html.Tr:
     created = pd.Timestamp(row["created_at"]).date()
-    customer = dcc.Link([row["customer_name"] or row["customer_code"],
-                         html.Span(" " + row["customer_code"], className="text-muted small")],
-                        href=f"/customer/{row['customer_code']}")
+    customer = customer_link([row["customer_name"] or row["customer_code"],
+                              html.Span(" " + row["customer_code"],
+                                        className="text-muted small")], row["customer_code"])
     action: Any = dbc.Button(
         [html.I(className="bi bi-check2 me-1"), _("Mark done")],
         id={"type": ids.ALERTS_DONE, "index": int(row["id"])}, size="sm", color="success",
@@ -81,10 +106,14 @@ def _row(row: dict[str, Any]) -> html.Tr:
         _("done {date}", date=format_date(pd.Timestamp(row["closed_at"]).date()))
         if row["closed_at"] is not None and not pd.isna(row["closed_at"]) else _("done"),
         className="text-muted small")
+    if row["status"] == "open":  # hand it on as a follow-up (call, visit or e-mail)
+        action = [dcc.Link([html.I(className="bi bi-check2-square me-1"), _("Follow-up…")],
+                           href=FOLLOWUPS_PATH + encode({"alert": str(int(row["id"]))}),
+                           className="btn btn-outline-primary btn-sm me-1"), action]
     rule = row["rule_name"] if isinstance(row["rule_name"], str) else _("(rule deleted)")
     return html.Tr([html.Td(format_date(created)), html.Td(customer),
                     html.Td(row["account_manager"] or "–"), html.Td(rule),
-                    html.Td(_why(row)), html.Td(action, className="text-end")])
+                    html.Td(_why(row, currency)), html.Td(action, className="text-end")])
 
 
 def alert_table(page: Any) -> Any:
@@ -97,9 +126,58 @@ def alert_table(page: Any) -> Any:
     head = html.Thead(html.Tr([html.Th(_("Raised")), html.Th(_("Customer")),
                                html.Th(_("Account manager")), html.Th(_("Rule")),
                                html.Th(_("Why")), html.Th("")]))
-    body = html.Tbody([_row(r) for r in page.rows.to_dict("records")])  # one page of rows
+    body = html.Tbody([_row(r, page.currency) for r in page.rows.to_dict("records")])  # one page of rows
     return html.Div(html.Table([head, body], className="table table-sm align-middle mb-0"),
                     className="table-responsive panel")
+
+
+def rule_options(page: Any) -> list[dict[str, str]]:
+    """The rule filter: every rule with alerts of the chosen status, with its count."""
+    groups = page.groups if page.groups is not None else pd.DataFrame()
+    options = [{"label": _("Every rule ({count})", count=format_number(int(
+        groups["alerts"].sum()) if len(groups) else 0)), "value": ""}]
+    for row in groups.to_dict("records"):  # one row per rule
+        if row["rule_id"] is None or pd.isna(row["rule_id"]):
+            continue
+        options.append({"label": f"{row['rule_name']} ({format_number(row['alerts'])})",
+                        "value": str(int(row["rule_id"]))})
+    return options
+
+
+def _group_row(row: dict[str, Any], status: str) -> html.Tr:
+    known = row["rule_id"] is not None and not pd.isna(row["rule_id"])
+    name = row["rule_name"] if known and isinstance(row["rule_name"], str) else _(
+        "(rule deleted)")
+    buttons: list[Any] = []
+    if known:
+        key = int(row["rule_id"])
+        buttons.append(dbc.Button(_("Show"), id={"type": ids.ALERTS_GROUP_SHOW, "index": key},
+                                  size="sm", color="link", className="p-0 me-3"))
+        if status == "open":
+            buttons.append(dbc.Button(
+                [html.I(className="bi bi-check2-all me-1"),
+                 _("Mark all {count} done", count=format_number(row["alerts"]))],
+                id={"type": ids.ALERTS_GROUP_DONE, "index": key}, size="sm",
+                color="success", outline=True))
+    since = format_date(pd.Timestamp(row["oldest"]).date())
+    return html.Tr([html.Td(html.Strong(name)),
+                    html.Td(ngettext("{n} alert", "{n} alerts", int(row["alerts"])),
+                            className="text-end"),
+                    html.Td(ngettext("{n} customer", "{n} customers", int(row["customers"])),
+                            className="text-end"),
+                    html.Td(_("since {date}", date=since), className="text-muted small"),
+                    html.Td(buttons, className="text-end text-nowrap")])
+
+
+def group_table(page: Any) -> Any:
+    """The alerts grouped by rule with their counts: work a rule's alerts at once."""
+    groups = page.groups if page.groups is not None else pd.DataFrame()
+    if groups.empty:
+        return None
+    body = html.Tbody([_group_row(r, page.status) for r in groups.to_dict("records")])
+    return html.Div([html.H2(_("By rule"), className="h6 mb-1"),
+                     html.Div(html.Table(body, className="table table-sm align-middle mb-0"),
+                              className="table-responsive panel")])
 
 
 def count_badge(count: int) -> tuple[str, str]:
@@ -109,4 +187,4 @@ def count_badge(count: int) -> tuple[str, str]:
     return (format_number(count) if count < 1000 else "999+"), "nav-alert-count"
 
 
-__all__ = ["alert_table", "count_badge", "layout", "total_text"]
+__all__ = ["alert_table", "count_badge", "group_table", "layout", "rule_options", "total_text"]

@@ -11,22 +11,23 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.analytics.sends import Progress
+from dashboard.filters import NEW_CAMPAIGN_PATH, campaign_path
 from dashboard.i18n import N_, _, format_date, format_money, format_number, ngettext
 from layouts.components.campaign_parts import channel_name, progress_words
 from layouts.components.states import empty_state
 
-NEW_PATH = "/campaigns/new"
+NEW_PATH = NEW_CAMPAIGN_PATH
 REFRESH_MS = 2000
-COLUMNS = (  # field, label, width, kind (numbers never narrower than their heading)
+COLUMNS = (  # field, label, width, kind (numbers and dates never narrower than themselves)
     ("name", N_("Campaign"), 180, "link"),
     ("created_by", N_("Created by"), 95, "text"),
     ("channel", N_("Channel"), 90, "text"),
-    ("queued_at", N_("Date"), 115, "text"),
+    ("queued_at", N_("Date"), 135, "date"),
     ("progress", N_("Progress"), 130, "progress"),
     ("recipients", N_("Recipients"), 100, "num"),
     ("sent", N_("Sent"), 65, "num"),
     ("failed", N_("Failed"), 75, "num"),
-    ("unknown", N_("Unknown"), 92, "num"),
+    ("unknown", N_("Unknown"), 112, "num"),
     ("holdout", N_("Held out"), 72, "num"),
     ("unreachable", N_("Cannot be reached"), 90, "num"),
     ("redeemed", N_("Redeemed"), 105, "num"),
@@ -43,17 +44,18 @@ DECISION_COLUMNS = (
 
 
 def campaign_href(campaign_id: Any) -> str:
-    return f"/campaigns/{int(campaign_id)}"
+    return campaign_path(campaign_id)
 
 
 def _column(field: str, label: str, width: int, kind: str) -> dict[str, Any]:
     spec: dict[str, Any] = {"field": field, "headerName": _(label), "width": width,
-                            "minWidth": width if kind == "num" else int(width * 0.8),
+                            "minWidth": width if kind in ("num", "date") else int(width * 0.8),
                             "headerTooltip": _(label)}
     if kind == "num":
         spec["type"] = "rightAligned"
-    if kind == "link":
-        spec.update(cellRenderer="CampaignLink", pinned="left", tooltipField="name")
+    if kind == "link":  # a long name wraps (the row grows), the full text also on hover
+        spec.update(cellRenderer="CampaignLink", pinned="left", tooltipField="name",
+                    wrapText=True, autoHeight=True, cellClass="cell-wrap")
     if kind == "progress":
         spec["cellRenderer"] = "SendProgress"
     return spec
@@ -103,6 +105,12 @@ def campaign_grid(grid_id: str, columns: list[dict[str, Any]], height: str) -> d
 
 
 
+def _moment(value: Any) -> str:
+    """A stored moment (UTC) as the other dates read: ``Nov 20, 2026 09:10 UTC``."""
+    moment = pd.Timestamp(value)
+    return f"{format_date(moment.date())} {moment.strftime('%H:%M')} UTC"
+
+
 def _when(value: Any) -> str:
     return "" if pd.isna(value) else format_date(pd.Timestamp(value).date())
 
@@ -111,7 +119,7 @@ def _progress(row: dict[str, Any]) -> dict[str, Any]:
     counts = Progress(row)
     if counts.waiting:
         return {"sending": True, "done": counts.finished, "total": counts.messages,
-                "text": _("{done} of {total} sent", done=format_number(counts.finished),
+                "text": _("{done} of {total} done", done=format_number(counts.finished),
                           total=format_number(counts.messages))}
     return {"sending": False, "text": _("finished") if counts.messages else _("nothing to "
                                                                               "send")}
@@ -140,8 +148,7 @@ def decision_rows(unknown: pd.DataFrame) -> list[dict[str, Any]]:
              "customer": f"{r['name'] or ''} ({r['code']})",
              "channel": channel_name(r["channel"], short=True),
              "address": str(r["address"] or ""),
-             "since": "" if pd.isna(r["claimed_at"]) else pd.Timestamp(
-                 r["claimed_at"]).strftime("%Y-%m-%d %H:%M") + " UTC",
+             "since": "" if pd.isna(r["claimed_at"]) else _moment(r["claimed_at"]),
              "last_error": str(r["last_error"] or "")}
             for r in unknown.to_dict("records")]
 

@@ -25,6 +25,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.filters import CAMPAIGNS_PATH, NEW_CAMPAIGN_PATH, query_params
 from dashboard.i18n import _
 from dashboard.messaging.recipients import MAX_HOLDOUT_PCT
 from layouts import ids
@@ -32,7 +33,6 @@ from layouts.campaign_new_parts import SEND_BUTTON_CLASS
 from layouts.components.campaign_parts import progress_bar
 from layouts.components.cards import panel
 from layouts.components.states import empty_state, skeleton
-from layouts.links import query_params
 
 DEFAULT_PATTERN = "CP-{random}"
 _INTENT = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -42,7 +42,7 @@ def title() -> str:
     return _("New campaign") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/campaigns/new", name="New campaign",
+dash.register_page(__name__, path=NEW_CAMPAIGN_PATH, name="New campaign",
                    title=lambda **_kw: title(), filters=True)
 
 
@@ -167,7 +167,7 @@ def layout(**query: Any) -> html.Div:
         dcc.Location(id=ids.CAMPAIGN_NEW_ADDRESS, refresh=False),
         html.Div([html.H1(_("New campaign")),
                   dcc.Link([html.I(className="bi bi-arrow-left me-1"), _("Campaigns")],
-                           href="/campaigns", className="small")],
+                           href=CAMPAIGNS_PATH, className="small")],
                  className="page-headline"),
         dbc.Row([
             dbc.Col([

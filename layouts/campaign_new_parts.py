@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboard.analytics.selection import Selector
 from dashboard.errors import user_message
+from dashboard.filters import NEW_CAMPAIGN_PATH, encode, kept_list_params, selector_params
 from dashboard.i18n import _, format_number, ngettext
 from dashboard.messaging.recipients import CHANNELS
 from layouts.components.campaign_parts import (
@@ -24,9 +25,8 @@ from layouts.components.campaign_parts import (
 from layouts.components.states import empty_state, error_alert
 from layouts.customer_words import MOVER_NAMES
 from layouts.labels import move_name, status_name
-from layouts.links import encode, selector_params
 
-NEW_PATH = "/campaigns/new"
+NEW_PATH = NEW_CAMPAIGN_PATH
 SEND_BUTTON_CLASS = "w-100 mb-2"
 
 
@@ -38,10 +38,14 @@ def choice_label(choice: Any) -> str:
     selector: Selector = choice.selector
     if selector.scheme is not None:
         group, name = _("Classification"), f"{choice.scheme_title} · {choice.band_label}"
+    elif selector.segment is not None:
+        group, name = _("Rule segment"), f"{choice.scheme_title} · {choice.band_label}"
     elif selector.status:
         group, name = _("Status"), status_name(selector.status)
     elif selector.new:
         group, name = _("Status"), status_name("new")
+    elif selector.once:
+        group, name = _("Status"), status_name("once")
     elif selector.tier:
         group, name = _("Tier"), selector.tier
     elif selector.move:
@@ -90,16 +94,7 @@ def source_summary(page: Any, query: dict[str, str]) -> list[Any]:
 
 
 def _matching_words(description: dict[str, Any]) -> list[str]:
-    selector = description.get("selector") or {}
-    filters = description.get("filters") or {}
-    params = {k: str(v) for k, v in selector.items() if v not in (None, False)}
-    if selector.get("new"):
-        params["new"] = "1"
-    for key, name in (("as_of", "as_of"), ("period", "period"), ("customer_type", "type"),
-                      ("region", "region")):
-        if filters.get(key):
-            params[name] = str(filters[key])
-    return list_words(params)
+    return list_words(kept_list_params(description))
 
 
 def _problem_text(problem: Any) -> str:
@@ -216,9 +211,29 @@ def _unreachable(preview: Any) -> html.Div | None:
     ])
 
 
+def _shared(preview: Any) -> html.Div | None:
+    """Recipients sharing a phone or e-mail (likely duplicate records): each gets a coupon."""
+    count = getattr(preview, "shared_count", 0)
+    if not count:
+        return None
+    rows = [html.Tr([html.Td(f"{r['name_a'] or ''} ({r['code_a']})"),
+                     html.Td(f"{r['name_b'] or ''} ({r['code_b']})"), html.Td(str(r["address"]))])
+            for r in preview.shared.to_dict("records")]
+    return dbc.Alert([
+        html.H3(ngettext("{n} pair of recipients share a phone or e-mail",
+                         "{n} pairs of recipients share a phone or e-mail", count),
+                className="h6"),
+        html.P(_("Each record gets its own message and coupon. If they are the same customer, "
+                 "merge them on the Duplicates page first."), className="small mb-1"),
+        html.Table([html.Thead(html.Tr([html.Th(_("Customer")), html.Th(_("Customer")),
+                                        html.Th(_("Address"))])), html.Tbody(rows)],
+                   className="table table-sm mb-0"),
+    ], color="warning", className="mt-3 shared-recipients")
+
+
 def preview_body(preview: Any, submitted_href: str | None) -> list[Any]:
     return [_summary(preview), *_warnings(preview, submitted_href), _examples(preview),
-            _unreachable(preview)]
+            _unreachable(preview), _shared(preview)]
 
 
 def may_send(preview: Any) -> bool:

@@ -24,6 +24,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.filters import CAMPAIGN_PATH_TEMPLATE
 from dashboard.i18n import (
     N_,
     _,
@@ -36,9 +37,12 @@ from layouts.components.campaign_parts import (
     progress_bar,
 )
 from layouts.components.cards import kpi_skeleton, panel
+from layouts.components.export_menu import export_menu
 from layouts.components.states import skeleton
 
 WINDOW_CHOICES = (7, 14, 30, 60, 90)
+RECIPIENT_DOWNLOADS = (("campaign-recipients", "xlsx", N_("Every recipient")),
+                       ("campaign-recipients", "csv", N_("Every recipient")))
 GRID_COLUMNS = (  # field, label, width, renderer
     ("name", N_("Customer"), 210, "RecipientLink"),
     ("code", N_("Code"), 100, None),
@@ -56,7 +60,7 @@ def title(campaign_id: str | None = None, **_query: Any) -> str:
     return _("Campaign") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path_template="/campaigns/<campaign_id>", name="Campaign",
+dash.register_page(__name__, path_template=CAMPAIGN_PATH_TEMPLATE, name="Campaign",
                    title=title)
 
 
@@ -80,15 +84,20 @@ def grid_defs() -> list[dict[str, Any]]:
             spec["cellRenderer"] = renderer
         if field == "name":
             spec.update(pinned="left", tooltipField="name")
+        if field == "code":  # a code does not break: never narrower than it
+            spec["minWidth"] = width
         if field == "redeemed_amount":
             spec["type"] = "rightAligned"
-        if field == "last_error":
-            spec["tooltipField"] = "last_error"
+        if field in ("code", "address", "coupon_code", "last_error"):
+            spec["tooltipField"] = field  # the full text on hover
+        if field in ("name", "address", "coupon_code", "sent_at", "last_error"):
+            # long texts wrap (the row grows)
+            spec.update(wrapText=True, autoHeight=True, cellClass="cell-wrap")
         defs.append(spec)
     return defs
 
 
-def _recipients() -> html.Section:
+def _recipients(campaign_id: str | None) -> html.Section:
     toolbar = html.Div([
         html.Label(_("Search recipients"), htmlFor=ids.CAMPAIGN_SEARCH,
                    className="visually-hidden"),
@@ -99,11 +108,13 @@ def _recipients() -> html.Section:
         dbc.Button([html.I(className="bi bi-download me-1"), _("Export CSV")],
                    id=ids.CAMPAIGN_EXPORT, color="light", size="sm"),
         dcc.Download(id=ids.CAMPAIGN_DOWNLOAD),
+        export_menu(ids.CAMPAIGN_DOWNLOADS, RECIPIENT_DOWNLOADS, campaign=campaign_id),
     ], className="list-toolbar")
     grid = dag.AgGrid(
         id=ids.CAMPAIGN_GRID, columnDefs=grid_defs(), rowData=[],
         columnSize="responsiveSizeToFit",
-        defaultColDef={"resizable": True, "sortable": True, "filter": False},
+        defaultColDef={"resizable": True, "sortable": True, "filter": False,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         getRowId="params.data.row_id",
         dashGridOptions={"rowHeight": 34, "headerHeight": 36, "tooltipShowDelay": 400,
                          "animateRows": False, "quickFilterText": "",
@@ -144,7 +155,7 @@ def layout(campaign_id: str | None = None, **_query: Any) -> html.Div:
                                                                  id=ids.CAMPAIGN_DETAILS)),
                         lg=5),
             ], className="g-3 panel-row"),
-            html.Div(_recipients(), className="panel-row"),
+            html.Div(_recipients(campaign_id), className="panel-row"),
         ], id=ids.CAMPAIGN_BODY),
     ], className="container-fluid cockpit-page campaign-page")
 

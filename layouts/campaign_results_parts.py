@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.filters import CAMPAIGNS_PATH
 from dashboard.i18n import (
     _,
     format_date,
@@ -33,6 +34,14 @@ def _stamp(value: Any) -> str:
     return "" if pd.isna(value) else format_date(pd.Timestamp(value).date())
 
 
+def _moment(value: Any) -> str:
+    """A sending moment as the other dates read: ``Dec 7, 2026 03:49`` (UTC)."""
+    if pd.isna(value):
+        return ""
+    moment = pd.Timestamp(value)
+    return f"{format_date(moment.date())} {moment.strftime('%H:%M')}"
+
+
 def header(page: Any) -> html.Div:
     campaign, detail = page.campaign, page.detail
     facts = [channel_name(campaign.channel, short=True),
@@ -43,7 +52,7 @@ def header(page: Any) -> html.Div:
             campaign.holdout_pct)))
     return html.Div([
         dcc.Link([html.I(className="bi bi-arrow-left me-1"), _("Campaigns")],
-                 href="/campaigns", className="small"),
+                 href=CAMPAIGNS_PATH, className="small"),
         html.Div([html.H1(campaign.name), html.Span(" · ".join(facts),
                                                     className="text-muted")],
                  className="page-headline"),
@@ -85,8 +94,8 @@ def details(page: Any) -> list[Any]:
 
 def _uplift_table(page: Any) -> html.Table | None:
     table = page.uplift
-    if table.empty or int(table["holdout_n"].iat[0]) == 0:
-        return None
+    if table.empty or int(table["holdout_n"].iat[0]) == 0 or table["state"].iat[0] != "measured":
+        return None  # nothing to measure yet: the words say so, no figures
     names = {"orders": _("Orders per customer"), "revenue": _("Revenue per customer")}
 
     def show(metric: str, value: Any) -> str:
@@ -116,7 +125,7 @@ def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "") -> list[d
     """The recipients as the grid shows them (texts formatted for the reader)."""
     frame = rows.assign(
         outcome=rows["status"].map(outcome_name),
-        sent=pd.to_datetime(rows["sent_at"]).dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+        sent=rows["sent_at"].map(_moment),
         redeemed=rows["redeemed_at"].map(_stamp),
         amount=rows["redeemed_amount"].map(lambda v: "" if pd.isna(v) else format_money(
             v, currency)))
@@ -140,7 +149,7 @@ def count_text(shown: int, total: int) -> str:
 def not_found() -> html.Div:
     return empty_state(_("Campaign not found"),
                        _("This campaign does not exist or has no customers you may see."),
-                       action=dcc.Link(_("Back to the campaigns"), href="/campaigns",
+                       action=dcc.Link(_("Back to the campaigns"), href=CAMPAIGNS_PATH,
                                        className="btn btn-primary btn-sm"),
                        icon="bi-megaphone")
 

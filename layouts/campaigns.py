@@ -16,7 +16,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import _
+from dashboard.filters import CAMPAIGNS_PATH
+from dashboard.i18n import N_, _
 from layouts import ids
 from layouts.campaign_list_parts import (
     NEW_PATH,
@@ -26,14 +27,18 @@ from layouts.campaign_list_parts import (
     decision_defs,
 )
 from layouts.components.cards import panel
+from layouts.components.export_menu import export_menu
 from layouts.components.states import skeleton
+
+CAMPAIGN_DOWNLOADS = (("campaigns", "xlsx", N_("The campaigns listed")),
+                      ("campaigns", "csv", N_("The campaigns listed")))
 
 
 def title() -> str:
     return _("Campaigns") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/campaigns", name="Campaigns", title=lambda **_kw: title())
+dash.register_page(__name__, path=CAMPAIGNS_PATH, name="Campaigns", title=lambda **_kw: title())
 
 
 def _decide_modal() -> dbc.Modal:
@@ -59,8 +64,11 @@ def layout(**_query: Any) -> html.Div:
         dcc.Interval(id=ids.CAMPAIGNS_INTERVAL, interval=REFRESH_MS, disabled=True),
         html.Div([html.H1(_("Campaigns")),
                   html.Div(skeleton(1), id=ids.CAMPAIGNS_COUNT, className="text-muted"),
-                  dcc.Link([html.I(className="bi bi-plus-lg me-1"), _("New campaign")],
-                           href=NEW_PATH, className="btn btn-primary btn-sm ms-auto")],
+                  html.Div([export_menu(ids.CAMPAIGNS_DOWNLOADS, CAMPAIGN_DOWNLOADS),
+                            dcc.Link([html.I(className="bi bi-plus-lg me-1"),
+                                      _("New campaign")], href=NEW_PATH,
+                                     className="btn btn-primary btn-sm")],
+                           className="ms-auto d-flex gap-2")],
                  className="page-headline"),
         dbc.Alert(id=ids.CAMPAIGNS_RESULT, is_open=False, dismissable=True, duration=10000,
                   color="success", className="py-2"),

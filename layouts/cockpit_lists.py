@@ -12,7 +12,9 @@ from dash import dcc, html
 
 from dashboard.analytics.movers import MOVER_DAYS
 from dashboard.analytics.selection import Selector
+from dashboard.filters import FilterQuery, encode, filter_params
 from dashboard.i18n import (
+    N_,
     _,
     currency_symbol,
     format_date,
@@ -25,7 +27,7 @@ from layouts.components.cards import panel
 from layouts.components.states import empty_state, error_alert
 from layouts.customer_grid import Formats, portrait_href
 from layouts.figures import BAD, GOOD
-from layouts.links import FilterQuery, cockpit_url, encode, filter_params
+from layouts.links import cockpit_link
 
 WIDE_ONLY = "d-none d-sm-table-cell"  # the "before" column is left out on a phone
 
@@ -50,9 +52,9 @@ def _mover_rows(view: Any, metric: str, rows: pd.DataFrame,
     out = []
     for code, name, before, after, change, growth in zip(
             *(rows[c].tolist() for c in columns), strict=True):
-        growth_text = _("from nothing") if growth is None or (isinstance(growth, float) and
-                                                              math.isnan(growth)) \
-            else fmt.percent_text(growth, signed=True)
+        growth_text = fmt.percent_text(growth, signed=True) if growth is not None and not (
+            isinstance(growth, float) and math.isnan(growth)) else (
+            _("from net returns") if before < 0 else _("from nothing"))
         name = name if isinstance(name, str) and name else code
         out.append(html.Tr([
             html.Td(dcc.Link(name, href=portrait_href(code, same_view)), className="name",
@@ -111,7 +113,8 @@ def backtest_panel(view: Any) -> html.Section:
         text = _("Not enough history yet to say: fewer than {minimum} customers were flagged "
                  "churning {days} days ago ({date}).", minimum=card.minimum,
                  days=card.horizon_days, date=when)
-        return panel(heading, html.P(text, className="backtest-text text-muted mb-0"))
+        return panel(heading, [html.P(text, className="backtest-text text-muted mb-1"),
+                               *_model_lines(card)])
     if card.flagged is not None:
         first = ngettext("Of the {n} customer flagged churning {days} days ago ({date}), "
                          "{pct} has not ordered since.",
@@ -129,8 +132,57 @@ def backtest_panel(view: Any) -> html.Section:
     return panel(heading, [
         html.Div(format_percent(card.stopped_pct), className="backtest-figure"),
         html.P(first, className="backtest-text mb-1"),
-        html.P(second, className="backtest-text text-muted mb-0") if second else None,
+        html.P(second, className="backtest-text text-muted mb-1") if second else None,
+        *_model_lines(card),
     ], note=_("churn flags checked against what happened"))
+
+
+MODEL_NAMES = {"bgnbd": N_("BG/NBD"), "supervised": N_("learned from your history")}
+REASON_WORDS = {
+    "supervised_better": N_("it ranked better than BG/NBD beyond chance"),
+    "within_noise": N_("the two ranked alike within chance, so the simpler one is kept"),
+    "bgnbd_better": N_("it ranked better"),
+    "bgnbd_degenerate": N_("the BG/NBD fit said nobody ever stops buying, so it is not used"),
+    "bgnbd_unavailable": N_("BG/NBD could not be fitted"),
+    "supervised_unavailable": N_("there is too little history to learn from"),
+    "no_backtest": N_("there is too little history to compare the two"),
+    "nothing_fits": N_("no model fits this history yet"),
+}
+
+
+def _auc(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _model_lines(card: Any) -> list[Any]:
+    """The chosen model beside the other and plain recency, the flags against recency,
+    predicted against observed, and a warning when the outcome window is cut short."""
+    lines: list[Any] = []
+    if card.outcome_short:
+        lines.append(html.P(_("The data end before the {days} days are over: fewer customers "
+                              "have had the time to order again, so these shares are "
+                              "overstated.", days=card.horizon_days),
+                            className="backtest-text text-warning small mb-1"))
+    if card.model:
+        lines.append(html.P(_("Model used: {model}, because {reason}.",
+                              model=_(MODEL_NAMES.get(card.model, card.model)),
+                              reason=_(REASON_WORDS.get(card.reason or "", card.reason or ""))),
+                            className="backtest-text small mb-1"))
+        lines.append(html.P(_("Ranking (AUC): this model {model}, the other {other}, plain "
+                              "recency {recency}.", model=_auc(card.auc_model),
+                              other=_auc(card.auc_other), recency=_auc(card.auc_recency)),
+                            className="backtest-text small text-muted mb-1"))
+    if card.flagged_pct is not None:
+        lines.append(html.P(_("Churning and Lost: {pct} stopped; as many by plain recency: "
+                              "{recency}.", pct=format_percent(card.flagged_pct),
+                              recency=format_percent(card.recency_flagged_pct)),
+                            className="backtest-text small text-muted mb-1"))
+    if card.predicted_pct is not None:
+        lines.append(html.P(_("Predicted to stop: {predicted}; stopped: {observed}.",
+                              predicted=format_percent(card.predicted_pct),
+                              observed=format_percent(card.observed_pct)),
+                            className="backtest-text small text-muted mb-0"))
+    return lines
 
 
 def empty_panel(view: Any) -> html.Div:
@@ -138,9 +190,8 @@ def empty_panel(view: Any) -> html.Div:
         return empty_state(_("No customers are assigned to you yet"),
                            _("Ask an owner to assign you to a team or an account manager."))
     everyone = FilterQuery(as_of=view.filters.as_of, period=view.filters.period)
-    clear = dcc.Link(_("Show every customer"), href=cockpit_url(
-        everyone, today=view.today, default_period=view.default_period),
-        className="btn btn-primary")
+    clear = cockpit_link(_("Show every customer"), everyone, today=view.today,
+                         default_period=view.default_period, className="btn btn-primary")
     return empty_state(_("No customers match these filters"),
                        _("Try another type, region or account manager."), clear,
                        icon="bi-funnel")

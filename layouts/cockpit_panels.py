@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
 from dash import dcc, html
 
-from dashboard.analytics.abc import TIERS
+from dashboard.analytics.abc import TIERS, playbook_action
 from dashboard.analytics.selection import NO_TIER, Selector
+from dashboard.filters import customers_url
 from dashboard.i18n import (
     _,
     format_date_range,
@@ -19,9 +21,9 @@ from dashboard.i18n import (
     ngettext,
 )
 from layouts.components.cards import Delta, kpi_card, panel
+from layouts.customer_grid import ACTION_NAMES
 from layouts.figures import MOVE_COLOURS, STATUS_COLOURS, TIER_COLOURS
 from layouts.labels import customer_type_name, kpi_name, move_name, period_name, status_name
-from layouts.links import customers_url
 
 STATUS_ORDER = ("active", "churning", "lost", "never")
 # (KPI, up is good, list selector of the customers it counts)
@@ -84,16 +86,28 @@ def headline(view: Any) -> html.Div:
 # --- KPI cards --------------------------------------------------------------------------------
 
 
+MONEY_KPIS = ("revenue", "gross_margin")
+
+
 def _value(view: Any, kpi: str, amount: float) -> str:
-    if kpi == "revenue":
+    if kpi in MONEY_KPIS:
         return format_money(amount, view.currency, compact=True)
     return format_number(amount)
+
+
+def _shown_kpis(view: Any) -> list[tuple[str, bool, Selector | None]]:
+    """The KPI cards, with the gross margin beside revenue where unit costs are known."""
+    cards = list(KPI_CARDS)
+    margin = view.overview.kpis.loc["gross_margin"]
+    if not (math.isnan(margin["current"]) and math.isnan(margin["previous"])):
+        cards.insert(1, ("gross_margin", True, None))
+    return cards
 
 
 def kpi_cards(view: Any) -> list[html.Div]:
     kpis = view.overview.kpis
     cards = []
-    for kpi, up_is_good, selector in KPI_CARDS:
+    for kpi, up_is_good, selector in _shown_kpis(view):
         row = kpis.loc[kpi]
         change = None if math.isnan(row["change_pct"]) else float(row["change_pct"])
         hint = _("Includes cash and guest sales") if kpi == "revenue" and \
@@ -122,7 +136,7 @@ def _legend_row(view: Any, status: str, customers: int, share: float,
     return html.Tr([
         html.Td([swatch, dcc.Link(status_name(status), href=list_url(view, selector))]),
         html.Td(count_link(view, customers, selector), className="num"),
-        html.Td(format_percent(share, 1), className="num text-muted"),
+        html.Td(format_percent(share), className="num text-muted"),
     ])
 
 
@@ -136,12 +150,25 @@ def status_panel(view: Any) -> html.Section:
                         Selector(status=s)) for s in STATUS_ORDER]
     rows.append(_legend_row(view, "new", int(statuses.loc["new", "customers"]),
                             float(shares["new"]), Selector(new=True)))
+    if "once" in statuses.index:
+        rows.append(_legend_row(view, "once", int(statuses.loc["once", "customers"]),
+                                float(shares["once"]), Selector(once=True)))
     note = ngettext("{n} customer", "{n} customers", view.customers)
     return panel(_("Customer status"), [bar, html.Table(html.Tbody(rows),
                                                         className="legend-table")],
-                 note=note, footer=html.Div(_("New customers are also counted in their "
-                                              "status."), className="panel-body pt-0 small "
-                                                                    "text-muted"))
+                 note=note, footer=html.Div([
+                     _("New customers and one-time buyers are also counted in their status."),
+                     " ", status_vs_schemes()], className="panel-body pt-0 small text-muted "
+                                                         "status-definition"))
+
+
+def status_vs_schemes() -> str:
+    """How the status and the classification schemes count differently (both show counts
+    of customers; the cockpit and the Schemes page say it in the same words)."""
+    return _("The status comes from each customer's chance of having stopped buying (or "
+             "the risk score's limits, where the settings say so); the bands on the Schemes "
+             "page use each scheme's own figure, limits and timeframe, so their counts can "
+             "differ: a customer can be 'At risk' in a scheme and still active.")
 
 
 # --- ABC tiers ------------------------------------------------------------------------------
@@ -152,6 +179,18 @@ def _share_bar(share: float, colour: str, muted: bool = False) -> html.Div:
     return html.Div(html.Div(className="share-fill" + (" muted" if muted else ""),
                              style={"width": f"{width:.2f}%", "background": colour}),
                     className="share-track")
+
+
+def _revenue_words(view: Any, row: Any) -> list[Any]:
+    """A tier's share of revenue and its revenue; a tier whose returns outweigh its sales
+    (D: no revenue in the period) shows no share below zero and no negative money."""
+    revenue = float(row["revenue"])
+    share = format_percent(max(float(row["revenue_pct"]), 0.0))
+    if revenue <= 0:
+        return [share]
+    return [share, html.Br(), html.Small(format_money(revenue, view.currency, compact=True),
+                                         title=format_money(revenue, view.currency),
+                                         className="text-muted")]
 
 
 def tiers_panel(view: Any) -> html.Section:
@@ -166,13 +205,14 @@ def tiers_panel(view: Any) -> html.Section:
             html.Td(dcc.Link(badge, href=list_url(view, Selector(tier=tier)),
                              title=_("Tier {tier}", tier=tier))),
             html.Td([count_link(view, int(row["customers"]), Selector(tier=tier)),
-                     html.Small(f" {format_percent(row['customer_pct'])}",
-                                className="text-muted")], className="num"),
-            html.Td(_share_bar(float(row["revenue_pct"]), TIER_COLOURS[tier]),
+                     html.Div(_share_bar(float(row["customer_pct"]), TIER_COLOURS[tier],
+                                         muted=True),
+                              title=_("{share} of customers",
+                                      share=format_percent(row["customer_pct"])),
+                              className="customer-share")], className="num"),
+            html.Td(_share_bar(max(float(row["revenue_pct"]), 0.0), TIER_COLOURS[tier]),
                     style={"width": "40%"}),
-            html.Td([format_percent(row["revenue_pct"]), html.Br(),
-                     html.Small(format_money(row["revenue"], view.currency, compact=True),
-                                className="text-muted")], className="num"),
+            html.Td(_revenue_words(view, row), className="num"),
         ]))
     note = _("D: no revenue in the period")
     return panel(_("ABC tiers"), html.Table([header, html.Tbody(rows)],
@@ -206,12 +246,38 @@ def _cells(view: Any) -> dict[tuple[str, str], int]:
     return cells
 
 
+def _cell_actions() -> dict[tuple[str, str], str]:
+    """The seed's playbook action of every matrix cell (previous tier, tier now)."""
+    cells = [(before, now) for before in (*TIERS, NO_TIER) for now in TIERS]
+    actions = playbook_action(pd.Series([now for _b, now in cells]),
+                              pd.Series([before for before, _n in cells]))
+    return dict(zip(cells, actions.astype(str).tolist(), strict=True))
+
+
+def _playbook_lines(actions: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
+    """The playbook in a few lines: the cells of each action, by the tier now (and the
+    previous tiers when one tier now has several actions)."""
+    lines = []
+    for action in dict.fromkeys(actions.values()):
+        cells = [cell for cell, a in actions.items() if a == action]
+        nows = sorted({now for _b, now in cells})
+        split = any(a != action for (_b, n), a in actions.items() if n in nows)
+        if split:
+            befores = sorted({b for b, _n in cells}, key=lambda b: (b == NO_TIER, b))
+            shown = [b if b != NO_TIER else "–" for b in befores]
+            lines.append(("/".join(shown) + " → " + "/".join(nows), action))
+        else:
+            lines.append(("/".join(nows), action))
+    return lines
+
+
 def matrix_panel(view: Any) -> html.Section:
     cells = _cells(view)
     largest: dict[str, int] = {}
     for (before, now), value in cells.items():
         kind = _kind(before, now)
         largest[kind] = max(largest.get(kind, 0), value)
+    actions = _cell_actions()
     head = html.Tr([html.Th(html.Span(_("before ↓ now →"), className="axis-note")),
                     *(html.Th(t) for t in TIERS)])
     rows = []
@@ -221,7 +287,7 @@ def matrix_panel(view: Any) -> html.Section:
         for now in TIERS:
             value, kind = cells[(before, now)], _kind(before, now)
             words = _("{before} → {now}: {count}", before=label, now=now,
-                      count=format_number(value))
+                      count=format_number(value)) + " · " + _(ACTION_NAMES[actions[(before, now)]])
             tds.append(html.Td(count_link(view, value, Selector(tier_prev=before, tier=now),
                                           title=words), style=_cell_style(kind, value,
                                                                           largest)))
@@ -231,8 +297,11 @@ def matrix_panel(view: Any) -> html.Section:
         dcc.Link(move_name(m), href=list_url(view, Selector(move=m))), " ",
         count_link(view, int(view.moves[m]), Selector(move=m))]) for m in MOVE_ARROWS],
         className="move-summary")
+    playbook = html.Ul([html.Li([html.Strong(tiers + " "), _(ACTION_NAMES[action])])
+                        for tiers, action in _playbook_lines(actions)],
+                       className="playbook-legend", **{"aria-label": _("Playbook")})
     return panel(_("Tier movement"), [html.Table([html.Thead(head), html.Tbody(rows)],
-                                                 className="matrix"), summary],
+                                                 className="matrix"), summary, playbook],
                  note=_("previous period → this period"))
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import dash_ag_grid as dag
 import pandas as pd
 
+from dashboard.filters import customer_path
 from dashboard.i18n import (
     DASH,
     N_,
@@ -80,6 +81,7 @@ COLUMNS = (
     Column("last_order_date", N_("Last order"), "date", 135, filter="date"),
     Column("risk_score", N_("Risk"), "number1", 92, filter="number"),
     Column("churn_pct", N_("Churn probability"), "churn", 165, filter="number"),
+    Column("money_at_risk", N_("Money at risk"), "money", 140, filter="number"),
     Column("receivable", N_("Receivable"), "money", 140, filter="number"),
     Column("overdue", N_("Overdue"), "money", 130, filter="number"),
     Column("last_visit", N_("Last visit"), "date", 135, filter="date"),
@@ -90,6 +92,7 @@ COLUMNS = (
     Column("customer_code", N_("Code"), "text", 105, filter="text"),
     Column("customer_type", N_("Type"), "type", 110),
     Column("reason", N_("Reason"), "reason", 330),
+    Column("suggest", N_("Suggest"), "text", 220, filter="text"),
     Column("revenue_prev", N_("Revenue, previous period"), "money", 135, False, "number"),
     Column("orders_prev", N_("Orders, previous period"), "int", 120, False, "number"),
     Column("gross_margin", N_("Gross margin"), "money", 125, False, "number"),
@@ -104,6 +107,8 @@ COLUMNS = (
            False, "number"),
     Column("expected_value_next_90d", N_("Expected value, next 90 days"), "money", 150,
            False, "number"),
+    Column("potential", N_("Potential"), "money", 125, False, "number"),
+    Column("headroom", N_("Headroom"), "money", 125, False, "number"),
     Column("last_call", N_("Last call"), "date", 125, False, "date"),
     Column("tier_move", N_("Tier movement"), "move", 120, False),
     Column("action", N_("Suggested action"), "action", 230, False),
@@ -145,10 +150,11 @@ def _definition(column: Column, shown: set[str]) -> dict[str, Any]:
     if renderer:
         spec["cellRenderer"] = renderer
     if column.fmt == "name":
-        spec.update(pinned="left", lockPinned=True, lockVisible=True)
+        spec.update(pinned="left", lockPinned=True, lockVisible=True,
+                    cellRendererParams={"lastOrderLabel": _("last order")})
     if column.fmt in ("reason", "action"):
         spec["tooltipField"] = column.field
-    if column.field == "revenue":
+    if column.field == "money_at_risk":  # the order in which to call (SPEC money_at_risk)
         spec["initialSort"] = "desc"
     return spec
 
@@ -182,7 +188,7 @@ def customer_grid() -> dag.AgGrid:
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
                              "enableClickSelection": False},
             "selectionColumnDef": {"pinned": "left", "width": 44},
-            "rowHeight": 34, "headerHeight": 36, "tooltipShowDelay": 400,
+            "rowHeight": 44, "headerHeight": 36, "tooltipShowDelay": 400,
             "localeText": {k: _(v) for k, v in LOCALE_TEXT.items()},
             "suppressMultiSort": False, "animateRows": False,
         },
@@ -213,7 +219,7 @@ def email_href(email: Any) -> str | None:
 
 def portrait_href(code: Any, query: str = "") -> str:
     """The portrait's address for a customer code (``query``: ``?as_of=…&period=…``)."""
-    return "/customer/" + quote(str(code), safe="") + query
+    return customer_path(code, query)
 
 
 def _missing(value: Any) -> bool:
@@ -295,8 +301,22 @@ def _text(values: pd.Series) -> list[str | None]:
     return [None if _missing(v) else str(v) for v in values.astype(object).tolist()]
 
 
-def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "") -> list[dict[str, Any]]:
-    """The rows of one page as the grid shows them."""
+def badge_list(badges: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """A customer's band and segment badges as the grid draws them: ``t`` the text, ``h``
+    the hover (scheme or rule name), ``c`` the colour (``#rrggbb`` only)."""
+    shown = []
+    for badge in badges or []:
+        colour = str(badge.get("colour") or "")
+        shown.append({"t": str(badge.get("label") or ""),
+                      "h": str(badge.get("title") or ""),
+                      "c": colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else "#6c757d"})
+    return shown
+
+
+def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "",
+              badges: dict[int, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """The rows of one page as the grid shows them (``badges``: per customer id, the band
+    and segment badges under the name)."""
     formats = Formats(currency)
     shown: dict[str, list[Any]] = {}
     for column in COLUMNS:
@@ -304,7 +324,7 @@ def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "") -> list[d
             make = _formatter(column.fmt, formats)
             shown[column.field] = [make(v) for v in rows[column.field].astype(object).tolist()]
     for field in ("customer_name", "customer_code", "region", "account_manager",
-                  "abc_tier", "abc_tier_prev", "status", "phone", "email"):
+                  "abc_tier", "abc_tier_prev", "status", "phone", "email", "suggest"):
         shown[field] = _text(rows[field])
     shown["reason"] = [str(r) for r in churn_reasons(rows).tolist()] if len(rows) else []
     ids = [int(i) for i in rows["customer_id"].tolist()]
@@ -318,11 +338,13 @@ def grid_rows(rows: pd.DataFrame, currency: str, link_query: str = "") -> list[d
                       href=portrait_href(record["customer_code"], link_query),
                       status_label=status_name(status) if status else None,
                       is_new=new[i], new_label=new_label,
-                      phone_href=phone_href(phone), email_href=email_href(email))
+                      phone_href=phone_href(phone), email_href=email_href(email),
+                      badges=badge_list((badges or {}).get(customer_id)))
         records.append(record)
     return records
 
 
 __all__ = ["CHOOSABLE", "COLUMNS", "DEFAULT_SHOWN", "PAGE_SIZE", "SEARCH_FIELD",
-           "column_defs", "column_options", "customer_grid", "email_href", "grid_rows",
+           "badge_list", "column_defs", "column_options", "customer_grid", "email_href",
+           "grid_rows",
            "phone_href", "portrait_href"]

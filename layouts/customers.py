@@ -1,6 +1,6 @@
 """The customer list at ``/customers`` (UI.md "Lists"; the ERP's customer analysis list).
 
-The address is the list: the filter bar's query and a list selector (``layouts/links.py``),
+The address is the list: the filter bar's query and a list selector (``dashboard/filters.py``),
 so every count on the cockpit opens exactly its customers here. Above the grid the page says
 in words which filter produced the list, with one-click choices of status and tier; the
 toolbar has the quick search, the column chooser and the CSV export of the rows shown; the
@@ -19,27 +19,27 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import _
+from dashboard.filters import CUSTOMERS_PATH, FOLLOWUPS_PATH, query_params
+from dashboard.i18n import N_, _
 from layouts import ids
-from layouts.components.contact_form import ContactIds, contact_modal
+from layouts.components.contact_dialog import ContactDialog
+from layouts.components.export_menu import export_menu
 from layouts.components.states import skeleton
 from layouts.customer_grid import DEFAULT_SHOWN, column_options, customer_grid
 from layouts.customer_words import CAMPAIGN_PATH, EXPORT_PATH
-from layouts.links import query_params
 
-CONTACT_IDS = ContactIds(
-    modal=ids.CUSTOMERS_CONTACT_MODAL, title=ids.CUSTOMERS_CONTACT_TITLE,
-    target=ids.CUSTOMERS_CONTACT_TARGET, kind=ids.CUSTOMERS_CONTACT_KIND,
-    outcome=ids.CUSTOMERS_CONTACT_OUTCOME, note=ids.CUSTOMERS_CONTACT_NOTE,
-    save=ids.CUSTOMERS_CONTACT_SAVE, cancel=ids.CUSTOMERS_CONTACT_CANCEL,
-    error=ids.CUSTOMERS_CONTACT_ERROR)
+CUSTOMER_DOWNLOADS = (  # the rows shown; the report adds every scheme's band and the segments
+    ("customers", "xlsx", N_("The rows shown")), ("customers", "csv", N_("The rows shown")),
+    ("customer-report", "xlsx", N_("Report with every scheme and segment")),
+    ("customer-report", "csv", N_("Report with every scheme and segment")),
+)
 
 
 def title() -> str:
     return _("Customers") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/customers", name="Customers",
+dash.register_page(__name__, path=CUSTOMERS_PATH, name="Customers",
                    title=lambda **_kw: title(), filters=True)
 
 
@@ -66,6 +66,7 @@ def _toolbar() -> html.Div:
         html.A([html.I(className="bi bi-download me-1"), _("Export CSV")],
                id=ids.CUSTOMERS_EXPORT, href=EXPORT_PATH, className="btn btn-light btn-sm",
                title=_("Download the rows shown as a CSV file")),
+        export_menu(ids.CUSTOMERS_DOWNLOADS, CUSTOMER_DOWNLOADS),
     ], className="list-toolbar")
 
 
@@ -79,6 +80,17 @@ def _selection_bar() -> html.Div:
         html.A([html.I(className="bi bi-ticket-perforated me-1"), _("Send coupon…")],
                id=ids.CUSTOMERS_COUPON, href=CAMPAIGN_PATH,
                className="btn btn-primary btn-sm disabled", **{"aria-disabled": "true"}),
+        dbc.DropdownMenu([
+            dbc.DropdownMenuItem(_("One PDF, a section per customer"),
+                                 id=ids.CUSTOMERS_REPORT_PDF, href="", external_link=True),
+            dbc.DropdownMenuItem(_("A zip of one PDF per customer"),
+                                 id=ids.CUSTOMERS_REPORT_ZIP, href="", external_link=True),
+        ], id=ids.CUSTOMERS_REPORTS, label=_("PDF reports"), size="sm", color="light",
+            disabled=True, toggle_class_name="report-menu-toggle"),
+        html.A([html.I(className="bi bi-check2-square me-1"), _("Assign follow-up…")],
+               id=ids.CUSTOMERS_FOLLOWUP, href=FOLLOWUPS_PATH,
+               className="btn btn-outline-primary btn-sm ms-1 disabled",
+               **{"aria-disabled": "true"}),
     ], className="selection-bar")
 
 
@@ -96,8 +108,8 @@ def layout(**query: Any) -> html.Div:
                   color="success", className="py-2"),
         html.Div(id=ids.CUSTOMERS_EMPTY, hidden=True),
         html.Div(customer_grid(), className="grid-frame"),
-        contact_modal(CONTACT_IDS),
+        ContactDialog(ids.CUSTOMERS_CONTACT),
     ], className="container-fluid cockpit-page customers-page")
 
 
-__all__ = ["CONTACT_IDS", "layout", "title"]
+__all__ = ["layout", "title"]

@@ -19,6 +19,7 @@ STATUS_COLOURS = {
     "lost": "#c62828",
     "never": "#6c757d",
     "new": "#0277bd",
+    "once": "#6a1b9a",
 }
 TIER_COLOURS = {"A": "#1a237e", "B": "#3949ab", "C": "#9fa8da", "D": "#dee2e6"}
 MOVE_COLOURS = {"up": "#1a7f4b", "down": "#c62828", "same": "#546e7a", "new": "#0277bd"}

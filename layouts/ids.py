@@ -9,14 +9,17 @@ SHELL_MESSAGE = "shell-message-alert"
 LANGUAGE_NEXT = "shell-language-next-input"
 NAVBAR_TOGGLER = "shell-navbar-toggler"
 NAVBAR_COLLAPSE = "shell-navbar-collapse"
+NAV_LINK = "shell-nav-link"  # pattern type, index = the page's path
 
-# global filter bar (in the shell; kept in the address, see layouts/links.py)
+# global filter bar (in the shell; kept in the address, see dashboard/filters.py)
 FILTER_BAR = "filter-bar-div"
 FILTER_AS_OF = "filter-as-of-input"
 FILTER_PERIOD = "filter-period-select"
 FILTER_TYPE = "filter-type-select"
 FILTER_REGION = "filter-region-select"
 FILTER_MANAGER = "filter-manager-select"
+FILTER_FOLD = "filter-fold-button"  # shows the folded bar on a phone
+FILTER_ROW = "filter-row-div"
 
 # cockpit overview
 COCKPIT_QUERY = "cockpit-query-store"
@@ -29,35 +32,82 @@ COCKPIT_MOVERS = "cockpit-movers-div"
 COCKPIT_BACKTEST = "cockpit-backtest-div"
 COCKPIT_EMPTY = "cockpit-empty-div"
 COCKPIT_PANELS = "cockpit-panels-div"
+COCKPIT_CALL_FIRST = "cockpit-call-first-div"
+COCKPIT_CALL_BUTTON = "cockpit-call-button"  # pattern-matching type, index: customer id
+COCKPIT_RESULT = "cockpit-result-alert"
+COCKPIT_CONTACT = "cockpit-contact-dialog"  # its ContactDialog
 
-# team (owner only: users and roles)
-TEAM_USERS_GRID = "team-users-grid"
-TEAM_REFRESH = "team-refresh-store"
-TEAM_RESULT = "team-result-alert"
-TEAM_NEW_USERNAME = "team-new-username-input"
-TEAM_NEW_NAME = "team-new-name-input"
-TEAM_NEW_ROLE = "team-new-role-dropdown"
-TEAM_NEW_TEAM = "team-new-team-dropdown"
-TEAM_NEW_REP = "team-new-rep-dropdown"
-TEAM_NEW_PASSWORD = "team-new-password-input"
-TEAM_CREATE = "team-create-button"
-TEAM_EDIT_TITLE = "team-edit-title-div"
-TEAM_EDIT_ROLE = "team-edit-role-dropdown"
-TEAM_EDIT_TEAM = "team-edit-team-dropdown"
-TEAM_EDIT_REP = "team-edit-rep-dropdown"
-TEAM_SAVE = "team-save-button"
-TEAM_RESET_PASSWORD = "team-reset-password-button"
-TEAM_TOGGLE_ACTIVE = "team-toggle-active-button"
+# team page (one row per account manager)
+TEAM_PAGE_QUERY = "team-query-store"
+TEAM_PAGE_HEADLINE = "team-headline-div"
+TEAM_PAGE_NOTE = "team-note-div"
+TEAM_PAGE_TABLE = "team-table-div"
+TEAM_PAGE_CHART = "team-chart-div"
+TEAM_PAGE_PDF = "team-pdf-link"
+TEAM_PAGE_DOWNLOADS = "team-download-item"  # pattern-matching type
+
+# follow-ups page
+FOLLOWUPS_QUERY = "followups-query-store"
+FOLLOWUPS_REFRESH = "followups-refresh-store"
+FOLLOWUPS_ASSIGN_CARD = "followups-assign-card-div"
+FOLLOWUPS_ASSIGN_TEXT = "followups-assign-text-div"
+FOLLOWUPS_KIND = "followups-kind-select"
+FOLLOWUPS_DUE = "followups-due-input"
+FOLLOWUPS_NOTE = "followups-note-textarea"
+FOLLOWUPS_ASSIGNEE = "followups-assignee-dropdown"
+FOLLOWUPS_ASSIGN = "followups-assign-button"
+FOLLOWUPS_RESULT = "followups-result-alert"
+FOLLOWUPS_STATE = "followups-state-radio"
+FOLLOWUPS_MANAGER = "followups-manager-dropdown"
+FOLLOWUPS_GRID = "followups-grid"
+FOLLOWUPS_DONE = "followups-done-button"
+FOLLOWUPS_SNOOZE_DATE = "followups-snooze-date-input"
+FOLLOWUPS_SNOOZE = "followups-snooze-button"
+FOLLOWUPS_REASSIGN_TO = "followups-reassign-to-dropdown"
+FOLLOWUPS_REASSIGN = "followups-reassign-button"
+FOLLOWUPS_REASSIGN_GROUP = "followups-reassign-group-div"
+FOLLOWUPS_DOWNLOADS = "followups-download-item"  # pattern-matching type
+
+# users (owner only: users and roles)
+USERS_GRID = "users-grid"
+USERS_REFRESH = "users-refresh-store"
+USERS_RESULT = "users-result-alert"
+USERS_NEW_USERNAME = "users-new-username-input"
+USERS_NEW_NAME = "users-new-name-input"
+USERS_NEW_ROLE = "users-new-role-dropdown"
+USERS_NEW_TEAM = "users-new-team-dropdown"
+USERS_NEW_REP = "users-new-rep-dropdown"
+USERS_NEW_CUSTOMER = "users-new-customer-input"
+USERS_NEW_PASSWORD = "users-new-password-input"
+USERS_CREATE = "users-create-button"
+USERS_EDIT_TITLE = "users-edit-title-div"
+USERS_EDIT_ROLE = "users-edit-role-dropdown"
+USERS_EDIT_TEAM = "users-edit-team-dropdown"
+USERS_EDIT_REP = "users-edit-rep-dropdown"
+USERS_EDIT_CUSTOMER = "users-edit-customer-input"
+USERS_SAVE = "users-save-button"
+USERS_RESET_PASSWORD = "users-reset-password-button"
+USERS_TOGGLE_ACTIVE = "users-toggle-active-button"
 
 # audit log (owner only)
 AUDIT_USERNAME = "audit-username-input"
 AUDIT_ACTION = "audit-action-dropdown"
 AUDIT_OUTCOME = "audit-outcome-dropdown"
-AUDIT_DATES = "audit-dates-picker"
+AUDIT_SINCE = "audit-since-input"
+AUDIT_UNTIL = "audit-until-input"
 AUDIT_PAGE_SIZE = "audit-page-size-dropdown"
 AUDIT_PAGER = "audit-pager-pagination"
 AUDIT_TOTAL = "audit-total-div"
 AUDIT_GRID = "audit-rows-grid"
+AUDIT_EXPORT = "audit-export-button"  # pattern-matching type, index: the format
+AUDIT_DOWNLOAD = "audit-download"
+AUDIT_REFRESH = "audit-refresh-store"
+AUDIT_UNDO_MODAL = "audit-undo-modal"
+AUDIT_UNDO_TEXT = "audit-undo-text"
+AUDIT_UNDO_TARGET = "audit-undo-target-store"
+AUDIT_UNDO_YES = "audit-undo-yes-button"
+AUDIT_UNDO_NO = "audit-undo-no-button"
+AUDIT_RESULT = "audit-result-alert"
 
 # customer list (/customers)
 CUSTOMERS_QUERY = "customers-query-store"
@@ -70,22 +120,19 @@ CUSTOMERS_COLUMNS = "customers-columns-checklist"
 CUSTOMERS_COLUMNS_BUTTON = "customers-columns-button"
 CUSTOMERS_COUNT = "customers-count-div"
 CUSTOMERS_EXPORT = "customers-export-link"
+CUSTOMERS_DOWNLOADS = "customers-download-item"  # pattern-matching type
 CUSTOMERS_SELECTION_TEXT = "customers-selection-div"
 CUSTOMERS_SELECT_ALL = "customers-select-all-button"
 CUSTOMERS_CLEAR = "customers-clear-button"
 CUSTOMERS_COUPON = "customers-coupon-link"
+CUSTOMERS_REPORTS = "customers-reports-menu"
+CUSTOMERS_REPORT_PDF = "customers-report-pdf-link"
+CUSTOMERS_REPORT_ZIP = "customers-report-zip-link"
+CUSTOMERS_FOLLOWUP = "customers-followup-link"
 CUSTOMERS_EMPTY = "customers-empty-div"
 CUSTOMERS_GRID = "customers-rows-grid"
-CUSTOMERS_CONTACT_MODAL = "customers-contact-modal"
-CUSTOMERS_CONTACT_TITLE = "customers-contact-title-div"
-CUSTOMERS_CONTACT_TARGET = "customers-contact-target-store"
-CUSTOMERS_CONTACT_KIND = "customers-contact-kind-radio"
-CUSTOMERS_CONTACT_OUTCOME = "customers-contact-outcome-select"
-CUSTOMERS_CONTACT_NOTE = "customers-contact-note-textarea"
-CUSTOMERS_CONTACT_SAVE = "customers-contact-save-button"
-CUSTOMERS_CONTACT_CANCEL = "customers-contact-cancel-button"
-CUSTOMERS_CONTACT_ERROR = "customers-contact-error-div"
 CUSTOMERS_RESULT = "customers-result-alert"
+CUSTOMERS_CONTACT = "customers-contact-dialog"  # its ContactDialog
 
 # customer portrait (/customer/<code>)
 PORTRAIT_QUERY = "portrait-query-store"
@@ -99,21 +146,18 @@ PORTRAIT_PREDICTION = "portrait-prediction-div"
 PORTRAIT_PREFERENCES = "portrait-preferences-div"
 PORTRAIT_BEHAVIOUR = "portrait-behaviour-div"
 PORTRAIT_MONEY = "portrait-money-div"
+PORTRAIT_VALUE = "portrait-value-div"
 PORTRAIT_CAMPAIGNS = "portrait-campaigns-div"
 PORTRAIT_TIMELINE = "portrait-timeline-div"
+PORTRAIT_DISCOVERY = "portrait-discovery-div"
+PORTRAIT_SUGGESTION_COUPON = "portrait-suggestion-coupon-button"  # pattern: index = product id
+PORTRAIT_GO = "portrait-go-location"  # where a suggestion's coupon button sends the browser
 PORTRAIT_COUPON = "portrait-coupon-link"
 PORTRAIT_CALL = "portrait-call-button"
 PORTRAIT_COMMENT = "portrait-comment-button"
-PORTRAIT_CONTACT_MODAL = "portrait-contact-modal"
-PORTRAIT_CONTACT_TITLE = "portrait-contact-title-div"
-PORTRAIT_CONTACT_TARGET = "portrait-contact-target-store"
-PORTRAIT_CONTACT_KIND = "portrait-contact-kind-radio"
-PORTRAIT_CONTACT_OUTCOME = "portrait-contact-outcome-select"
-PORTRAIT_CONTACT_NOTE = "portrait-contact-note-textarea"
-PORTRAIT_CONTACT_SAVE = "portrait-contact-save-button"
-PORTRAIT_CONTACT_CANCEL = "portrait-contact-cancel-button"
-PORTRAIT_CONTACT_ERROR = "portrait-contact-error-div"
 PORTRAIT_RESULT = "portrait-result-alert"
+PORTRAIT_CONTACT = "portrait-contact-dialog"  # its ContactDialog
+PORTRAIT_CUSTOMER = "portrait-customer-store"  # the id of the customer shown
 
 # classification schemes and segmentation rules (/schemes)
 SCHEMES_QUERY = "schemes-query-store"
@@ -168,6 +212,23 @@ RULES_TEAM = "rules-team-select"
 RULES_ERROR = "rules-editor-error-div"
 RULES_SAVE = "rules-save-button"
 RULES_CANCEL = "rules-cancel-button"
+# the further conditions of the rule editor (AND), two rows: 2 and 3
+RULES_AND2_FIGURE = "rules-and2-figure-select"
+RULES_AND2_OPERATOR = "rules-and2-operator-select"
+RULES_AND2_VALUE = "rules-and2-value-input"
+RULES_AND2_CHOICE = "rules-and2-choice-select"
+RULES_AND3_FIGURE = "rules-and3-figure-select"
+RULES_AND3_OPERATOR = "rules-and3-operator-select"
+RULES_AND3_VALUE = "rules-and3-value-input"
+RULES_AND3_CHOICE = "rules-and3-choice-select"
+RULES_ALSO = "rules-also-checklist"
+RULES_CHANNEL = "rules-channel-select"
+RULES_FREQUENCY = "rules-frequency-input"
+RULES_FOLLOWUP_KIND = "rules-followup-kind-select"
+RULES_FOLLOWUP_DAYS = "rules-followup-days-input"
+RULES_SUBJECT = "rules-subject-select"
+RULES_SHARE = "rules-share-input"
+RULES_PREVIEW = "rules-preview-div"
 
 # alerts (/alerts) and the navbar's count
 NAV_ALERT_COUNT = "shell-alert-count-span"
@@ -178,6 +239,13 @@ ALERTS_LIST = "alerts-list-div"
 ALERTS_PAGER = "alerts-pager-pagination"
 ALERTS_DONE = "alerts-done-button"  # pattern-matching type
 ALERTS_RESULT = "alerts-result-alert"
+ALERTS_DOWNLOADS = "alerts-download-item"  # pattern-matching type
+ALERTS_RULE = "alerts-rule-select"
+ALERTS_GROUPS = "alerts-groups-div"
+ALERTS_GROUP_SHOW = "alerts-group-show-button"  # pattern-matching type (index: rule id)
+ALERTS_GROUP_DONE = "alerts-group-done-button"  # pattern-matching type (index: rule id)
+CAMPAIGN_DOWNLOADS = "campaign-download-item"  # pattern-matching type
+USERS_DOWNLOADS = "users-download-item"  # pattern-matching type
 
 # customer sales targets (/targets)
 TARGETS_QUERY = "targets-query-store"
@@ -193,13 +261,14 @@ TARGETS_AMOUNT = "targets-amount-input"
 TARGETS_SAVE = "targets-save-button"
 TARGETS_EDIT_CARD = "targets-edit-card-div"
 TARGETS_EDIT_RESULT = "targets-edit-result-div"
-TARGETS_PICK = "targets-pick-button"  # pattern-matching type: {"type": ..., "index": id}
+TARGETS_PICKED = "targets-picked-store"  # {"customer": id, "n": clicks}: assets/targets.js
 TARGETS_UPLOAD = "targets-upload"
 TARGETS_PREVIEW = "targets-preview-div"
 TARGETS_SKIP_BAD = "targets-skip-bad-checkbox"
 TARGETS_IMPORT = "targets-import-button"
 TARGETS_DOWNLOAD = "targets-download-button"
 TARGETS_DOWNLOADED = "targets-download"
+TARGETS_EXPORT = "targets-export-button"  # pattern-matching type, index: the format
 
 # campaigns (/campaigns: the list and the messages that need a decision)
 CAMPAIGNS_REFRESH = "campaigns-refresh-store"
@@ -208,6 +277,7 @@ CAMPAIGNS_RESULT = "campaigns-result-alert"
 CAMPAIGNS_EMPTY = "campaigns-empty-div"
 CAMPAIGNS_COUNT = "campaigns-count-div"
 CAMPAIGNS_GRID = "campaigns-rows-grid"
+CAMPAIGNS_DOWNLOADS = "campaigns-download-item"  # pattern-matching type
 CAMPAIGNS_DECISIONS = "campaigns-decisions-div"
 CAMPAIGNS_DECISIONS_NOTE = "campaigns-decisions-note-div"
 CAMPAIGNS_DECISIONS_GRID = "campaigns-decisions-grid"
@@ -273,3 +343,91 @@ CAMPAIGN_COUNT = "campaign-count-div"
 CAMPAIGN_EXPORT = "campaign-export-button"
 CAMPAIGN_DOWNLOAD = "campaign-download"
 CAMPAIGN_GRID = "campaign-recipients-grid"
+
+
+# the contact dialog (layouts/components/contact_dialog.py), one per page that has it: the
+# parts' pattern-matching ids are {"type": <part>, "aio_id": <the page's dialog above>}
+CONTACT_DIALOG_REQUEST = "contact-dialog-request-store"
+CONTACT_DIALOG_SAVED = "contact-dialog-saved-store"
+CONTACT_DIALOG_MODAL = "contact-dialog-modal"
+CONTACT_DIALOG_TITLE = "contact-dialog-title-div"
+CONTACT_DIALOG_KIND = "contact-dialog-kind-radio"
+CONTACT_DIALOG_OUTCOME = "contact-dialog-outcome-select"
+CONTACT_DIALOG_NOTE = "contact-dialog-note-textarea"
+CONTACT_DIALOG_SAVE = "contact-dialog-save-button"
+CONTACT_DIALOG_CANCEL = "contact-dialog-cancel-button"
+CONTACT_DIALOG_ERROR = "contact-dialog-error-div"
+
+# --- duplicate customers ------------------------------------------------------------------------
+DUPLICATES_REFRESH = "duplicates-refresh-store"
+DUPLICATES_TOTAL = "duplicates-total-div"
+DUPLICATES_LIST = "duplicates-list-div"
+DUPLICATES_MERGED = "duplicates-merged-div"
+DUPLICATES_RESULT = "duplicates-result-alert"
+DUPLICATES_MERGE = "duplicates-merge-button"  # pattern-matching type, index "keep-drop"
+DUPLICATES_DISTINCT = "duplicates-distinct-button"  # pattern-matching type, index "a-b"
+DUPLICATES_UNDO = "duplicates-undo-button"  # pattern-matching type, index: decision id
+DUPLICATES_CONFIRM = "duplicates-confirm-modal"
+DUPLICATES_CONFIRM_TEXT = "duplicates-confirm-text-div"
+DUPLICATES_CONFIRM_TARGET = "duplicates-confirm-target-store"
+DUPLICATES_CONFIRM_YES = "duplicates-confirm-yes-button"
+DUPLICATES_CONFIRM_NO = "duplicates-confirm-no-button"
+
+# /import: the browser import of orders, customers, products and targets
+IMPORT_QUERY = "import-query-store"
+IMPORT_FILE = "import-file-store"
+IMPORT_KIND = "import-kind-radio"
+IMPORT_UPLOAD = "import-upload"
+IMPORT_FILE_TEXT = "import-file-div"
+IMPORT_MAPPING = "import-mapping-div"
+IMPORT_FIELD = "import-field-dropdown"  # pattern-matching: {"type": IMPORT_FIELD, "index": field}
+IMPORT_PREVIEW = "import-preview-div"
+IMPORT_PROBLEMS = "import-problems-div"
+IMPORT_SKIP_BAD = "import-skip-bad-checkbox"
+IMPORT_START = "import-start-button"
+IMPORT_CANCEL = "import-cancel-button"
+IMPORT_WHY = "import-why-div"
+IMPORT_PROGRESS = "import-progress"
+IMPORT_RESULT = "import-result-div"
+IMPORT_CHECKED = "import-checked-store"
+
+# --- suggestions (/suggestions) ----------------------------------------------------------------
+SUGGESTIONS_QUERY = "suggestions-query-store"
+SUGGESTIONS_RULES = "suggestions-rules-div"
+SUGGESTIONS_BACKTEST = "suggestions-backtest-div"
+SUGGESTIONS_RULE_COUPON = "suggestions-rule-coupon-button"  # pattern: index = "X-Y" ids
+SUGGESTIONS_GO = "suggestions-go-location"
+
+# /my: a customer's own page (their sign-in opens nothing else; see dashboard/web/customer_gate)
+MY_REQUEST = "my-request-store"
+MY_HEADER = "my-header-div"
+MY_KPIS = "my-kpis-div"
+MY_MONTHLY = "my-monthly-div"
+MY_CATEGORIES = "my-categories-div"
+MY_TARGETS = "my-targets-div"
+MY_SUGGESTIONS = "my-suggestions-div"
+
+# --- the migration ledger (/ledger) ---
+LEDGER_QUERY = "ledger-query-store"
+LEDGER_KIND = "ledger-kind-radio"
+LEDGER_SOURCE = "ledger-source-select"
+LEDGER_HEADLINE = "ledger-headline-div"
+LEDGER_LIST = "ledger-list-div"
+LEDGER_EXPORT = "ledger-export-button"  # pattern-matching type (index: csv / xlsx)
+LEDGER_DOWNLOADED = "ledger-download"
+
+# --- the contact plan (/contact-plan) ---
+CONTACT_QUERY = "contact-query-store"
+CONTACT_REFRESH = "contact-refresh-store"
+CONTACT_HEADLINE = "contact-headline-div"
+CONTACT_TARGET = "contact-target-select"
+CONTACT_CHANNEL = "contact-channel-select"
+CONTACT_FREQUENCY = "contact-frequency-input"
+CONTACT_SAVE = "contact-save-button"
+CONTACT_RESULT = "contact-result-div"
+CONTACT_PLANS = "contact-plans-div"
+CONTACT_BY_REP = "contact-by-rep-div"
+CONTACT_PERIOD = "contact-plan-period-div"
+CONTACT_OVERDUE = "contact-overdue-div"
+CONTACT_LOW_VALUE = "contact-low-value-div"
+CUSTOMERS_CLASS_MENU = "customers-class-menu"

@@ -3,6 +3,7 @@ periods, customer types, KPIs), translated into the current language on use."""
 
 from __future__ import annotations
 
+from dashboard.analytics.kinds import CUSTOMER_TYPES
 from dashboard.i18n import N_, _
 
 STATUS_NAMES = {
@@ -11,6 +12,7 @@ STATUS_NAMES = {
     "lost": N_("Lost"),
     "never": N_("Never traded"),
     "new": N_("New this period"),
+    "once": N_("One-time buyers"),
 }
 STATUS_HINTS = {
     "active": N_("Buying at their usual pace"),
@@ -18,6 +20,7 @@ STATUS_HINTS = {
     "lost": N_("More than four usual gaps, or a year, without an order"),
     "never": N_("In the customer list, but no order yet"),
     "new": N_("First order ever in this period"),
+    "once": N_("Exactly one purchase so far"),
 }
 MOVE_NAMES = {
     "up": N_("Moved up"),
@@ -33,13 +36,10 @@ PERIOD_NAMES = {
     "quarter": N_("This quarter to date"),
     "year": N_("This year to date"),
 }
-CUSTOMER_TYPE_NAMES = {
-    "Retail": N_("Retail"),
-    "Trade": N_("Trade"),
-    "Distributor": N_("Distributor"),
-}
+CUSTOMER_TYPE_NAMES = {code: kind.label for code, kind in CUSTOMER_TYPES.items()}
 KPI_NAMES = {
     "revenue": N_("Revenue"),
+    "gross_margin": N_("Gross margin"),
     "orders": N_("Orders"),
     "active": N_("Active customers"),
     "new": N_("New customers"),
@@ -47,7 +47,8 @@ KPI_NAMES = {
     "lost": N_("Lost"),
     "never": N_("Never traded"),
 }
-ROLE_NAMES = {"owner": N_("Owner"), "manager": N_("Sales manager"), "rep": N_("Sales rep")}
+ROLE_NAMES = {"owner": N_("Owner"), "manager": N_("Sales manager"), "rep": N_("Sales rep"),
+              "customer": N_("Customer")}
 
 
 def status_name(status: str) -> str:

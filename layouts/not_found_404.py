@@ -8,6 +8,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard.filters import COCKPIT_PATH, NOT_FOUND_PATH
 from dashboard.i18n import _
 from layouts.components.states import empty_state
 
@@ -16,7 +17,7 @@ def title() -> str:
     return _("Page not found") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/404", name="Page not found", title=lambda **_kw: title())
+dash.register_page(__name__, path=NOT_FOUND_PATH, name="Page not found", title=lambda **_kw: title())
 
 
 def layout(**_query: Any) -> html.Div:
@@ -24,5 +25,5 @@ def layout(**_query: Any) -> html.Div:
         _("Page not found"),
         _("This address is not a page of the cockpit. It may have been typed wrong or come "
           "from an old link."),
-        dcc.Link(_("Open the cockpit"), href="/", className="btn btn-primary"),
+        dcc.Link(_("Open the cockpit"), href=COCKPIT_PATH, className="btn btn-primary"),
         icon="bi-signpost-split"), className="container-fluid not-found-page")

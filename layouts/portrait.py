@@ -18,29 +18,21 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.filters import CUSTOMER_PATH_TEMPLATE, query_params
 from dashboard.i18n import _
 from layouts import ids
 from layouts.components.cards import panel
-from layouts.components.contact_form import ContactIds, contact_modal
+from layouts.components.contact_dialog import ContactDialog
 from layouts.components.states import skeleton
 from layouts.customer_words import CAMPAIGN_PATH
-from layouts.links import query_params
 from layouts.portrait_head import customer_code
-from layouts.portrait_lists import discovery_card
-
-CONTACT_IDS = ContactIds(
-    modal=ids.PORTRAIT_CONTACT_MODAL, title=ids.PORTRAIT_CONTACT_TITLE,
-    target=ids.PORTRAIT_CONTACT_TARGET, kind=ids.PORTRAIT_CONTACT_KIND,
-    outcome=ids.PORTRAIT_CONTACT_OUTCOME, note=ids.PORTRAIT_CONTACT_NOTE,
-    save=ids.PORTRAIT_CONTACT_SAVE, cancel=ids.PORTRAIT_CONTACT_CANCEL,
-    error=ids.PORTRAIT_CONTACT_ERROR)
 
 
 def title(code: str | None = None, **_query: Any) -> str:
     return _("Customer") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path_template="/customer/<code>", name="Customer",
+dash.register_page(__name__, path_template=CUSTOMER_PATH_TEMPLATE, name="Customer",
                    title=title)
 
 
@@ -65,6 +57,8 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
         dcc.Store(id=ids.PORTRAIT_QUERY, data={**query_params(query),
                                                "code": customer_code(code)}),
         dcc.Store(id=ids.PORTRAIT_REFRESH, data=0),
+        dcc.Store(id=ids.PORTRAIT_CUSTOMER),
+        dcc.Location(id=ids.PORTRAIT_GO, refresh=True),
         html.Div([html.Div(skeleton(2), id=ids.PORTRAIT_HEADER, className="flex-grow-1"),
                   _actions()], className="portrait-head"),
         dbc.Alert(id=ids.PORTRAIT_RESULT, is_open=False, dismissable=True, duration=6000,
@@ -74,19 +68,21 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
             dbc.Row([dbc.Col(_slot(ids.PORTRAIT_REVENUE, _("Revenue by month")), lg=8),
                      dbc.Col(_slot(ids.PORTRAIT_PREDICTION, _("Prediction")), lg=4)],
                     className="g-3 panel-row"),
-            dbc.Row([dbc.Col(_slot(ids.PORTRAIT_RISK, _("Risk over time")), lg=6),
+            dbc.Row([dbc.Col(_slot(ids.PORTRAIT_RISK, _("Chance of stopping over time")), lg=6),
                      dbc.Col(_slot(ids.PORTRAIT_MONEY, _("Money")), lg=6)],
                     className="g-3 panel-row"),
-            dbc.Row([dbc.Col(_slot(ids.PORTRAIT_BEHAVIOUR, _("Buying behaviour")), lg=12)],
+            dbc.Row([dbc.Col(_slot(ids.PORTRAIT_BEHAVIOUR, _("Buying behaviour")), lg=8),
+                     dbc.Col(_slot(ids.PORTRAIT_VALUE, _("Value and headroom")), lg=4)],
                     className="g-3 panel-row"),
             dbc.Row([dbc.Col(_slot(ids.PORTRAIT_PREFERENCES, _("Purchase preferences")), lg=7),
-                     dbc.Col(discovery_card(), lg=5)], className="g-3 panel-row"),
+                     dbc.Col(_slot(ids.PORTRAIT_DISCOVERY, _("Discovery and cross-sell")),
+                             lg=5)], className="g-3 panel-row"),
             dbc.Row([dbc.Col(_slot(ids.PORTRAIT_TIMELINE, _("Timeline"), 8), lg=8),
                      dbc.Col(_slot(ids.PORTRAIT_CAMPAIGNS, _("Campaigns")), lg=4)],
                     className="g-3 panel-row"),
         ], id=ids.PORTRAIT_BODY),
-        contact_modal(CONTACT_IDS),
+        ContactDialog(ids.PORTRAIT_CONTACT),
     ], className="container-fluid cockpit-page portrait-page")
 
 
-__all__ = ["CONTACT_IDS", "layout", "title"]
+__all__ = ["layout", "title"]

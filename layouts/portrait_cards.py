@@ -32,6 +32,7 @@ from layouts.components.cards import panel
 from layouts.components.states import empty_state
 from layouts.figures import NEUTRAL, STATUS_COLOURS, TEXT_DARK, TIER_COLOURS, new_figure
 from layouts.labels import status_name
+from layouts.stored_texts import place_label, render
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 BUCKET_NAMES = {"overdue_1_30": N_("1–30 days"), "overdue_31_60": N_("31–60 days"),
@@ -53,6 +54,26 @@ def _month_label(month: Any) -> str:
     return format_skeleton("yMMM", pd.Timestamp(month).date(), locale=locale_of())
 
 
+def _month_tick(month: Any) -> str:
+    """A chart's month label on two short lines (month, then year): readable on a phone."""
+    day = pd.Timestamp(month).date()
+    return (format_skeleton("MMM", day, locale=locale_of()) + "<br>"
+            + format_skeleton("y", day, locale=locale_of()))
+
+
+def _month_ticks(months: Any) -> list[str]:
+    """Month labels for a chart's ticks, the year only under the first tick of each year
+    (nine years side by side overlap on a phone, in Chinese most of all)."""
+    ticks, year = [], None
+    for month in months:
+        day = pd.Timestamp(month).date()
+        text = format_skeleton("MMM", day, locale=locale_of())
+        if day.year != year:
+            text, year = _month_tick(month), day.year
+        ticks.append(text)
+    return ticks
+
+
 def _money(view: Any, value: Any) -> str:
     return format_money(value, view.currency)
 
@@ -67,15 +88,12 @@ def _missing(value: Any) -> bool:
 # --- revenue trend ---------------------------------------------------------------------------
 
 
-def revenue_card(view: Any) -> html.Section:
-    monthly = view.monthly
-    if float(monthly["revenue"].abs().sum()) == 0 and float(
-            monthly["revenue_last_year"].abs().sum()) == 0:
-        body: Any = empty_state(_("No orders in the last 24 months"), icon="bi-bar-chart")
-        return panel(_("Revenue by month"), body)
+def monthly_figure(monthly: pd.DataFrame, bars: str) -> go.Figure:
+    """Money by month (bars named ``bars``) with the same month a year before and the
+    target, months on two short lines: the portrait's trend and the customer's own page."""
     labels = [_month_label(m) for m in monthly["month"]]
     figure = new_figure(280)
-    figure.add_trace(go.Bar(x=labels, y=monthly["revenue"], name=_("Revenue"),
+    figure.add_trace(go.Bar(x=labels, y=monthly["revenue"], name=bars,
                             marker={"color": TIER_COLOURS["B"]}))
     figure.add_trace(go.Scatter(x=labels, y=monthly["revenue_last_year"], mode="lines",
                                 name=_("Same month last year"),
@@ -87,7 +105,18 @@ def revenue_card(view: Any) -> html.Section:
     figure.update_layout(legend={"orientation": "h", "y": -0.18}, hovermode="x unified",
                          yaxis={"tickformat": "~s"},
                          xaxis={"tickmode": "array", "tickvals": labels[::3],
+                                "ticktext": _month_ticks(list(monthly["month"])[::3]),
                                 "tickangle": 0})
+    return figure
+
+
+def revenue_card(view: Any) -> html.Section:
+    monthly = view.monthly
+    if float(monthly["revenue"].abs().sum()) == 0 and float(
+            monthly["revenue_last_year"].abs().sum()) == 0:
+        body: Any = empty_state(_("No orders in the last 24 months"), icon="bi-bar-chart")
+        return panel(_("Revenue by month"), body)
+    figure = monthly_figure(monthly, _("Revenue"))
     note = _("last 24 months, the current month to date")
     return panel(_("Revenue by month"), _graph(figure), note=note)
 
@@ -95,9 +124,17 @@ def revenue_card(view: Any) -> html.Section:
 # --- risk over time ------------------------------------------------------------------------
 
 
-def _risk_figure(points: pd.DataFrame, bands: tuple[float, float]) -> go.Figure:
+def _risk_figure(points: pd.DataFrame, bands: tuple[float, float],
+                 chance: bool = False) -> go.Figure:
+    """The risk score (or, ``chance``, the chance of stopping in %) at each month end over
+    the status bands."""
     churning, lost = bands
-    top = max(lost * 1.5, float(points["risk_score"].max()) * 1.1)
+    column = "churn_probability" if chance else "risk_score"
+    values = points[column].astype(float) * (100.0 if chance else 1.0)
+    if chance:
+        churning, lost, top = churning * 100.0, lost * 100.0, 100.0
+    else:
+        top = max(lost * 1.5, float(values.max()) * 1.1)
     figure = new_figure(240)
     # the shapes add_hrect would make, given whole: add_hrect costs ~10 ms a band
     figure.update_layout(shapes=[
@@ -108,14 +145,16 @@ def _risk_figure(points: pd.DataFrame, bands: tuple[float, float]) -> go.Figure:
                                   (lost, top, "lost"))])
     dates = [pd.Timestamp(d).date() for d in points["date"]]
     spots = list(range(len(dates)))
-    figure.add_trace(go.Scatter(x=spots, y=points["risk_score"], mode="lines+markers",
-                                line={"color": TEXT_DARK, "width": 2}, name=_("Risk score"),
+    figure.add_trace(go.Scatter(x=spots, y=values, mode="lines+markers",
+                                line={"color": TEXT_DARK, "width": 2},
+                                name=_("Chance of stopping") if chance else _("Risk score"),
                                 text=[format_date(d) for d in dates],
-                                hovertemplate="%{text}: %{y:.1f}<extra></extra>"))
+                                hovertemplate=("%{text}: %{y:.0f}%<extra></extra>" if chance
+                                               else "%{text}: %{y:.1f}<extra></extra>")))
     every = max(1, -(-len(dates) // 6))
     figure.update_layout(showlegend=False, yaxis={"range": [0, top]},
                          xaxis={"tickmode": "array", "tickvals": spots[::every],
-                                "ticktext": [_month_label(d) for d in dates[::every]],
+                                "ticktext": _month_ticks(dates[::every]),
                                 "tickangle": 0})
     return figure
 
@@ -126,32 +165,35 @@ def _place(source: str, name: Any, label: Any) -> str:
         return _("Tier") + ": " + str(label)
     if source == "status":
         return _("Status") + ": " + (status_name(str(label)) if label else "")
-    return f"{name or source}: {label}"
+    return f"{name or source}: {place_label(label)}"
 
 
-def _changes(history: pd.DataFrame) -> html.Ul:
+def _changes(history: pd.DataFrame, currency: str) -> html.Ul:
     moves = history.loc[history["kind"] == "change"].tail(6).iloc[::-1]
     items = [html.Li([html.Span(format_date(pd.Timestamp(r["date"]).date()),
                                 className="text-muted me-2"),
                       html.Span(_place(str(r["source"]), r["source_name"], r["label"]),
                                 className="fw-semibold me-2"),
-                      html.Span(str(r["reason"] or ""))])
+                      html.Span(render(r["reason"], currency))])
              for _i, r in moves.iterrows()]
     return html.Ul(items, className="history-list")
 
 
 def risk_card(view: Any) -> html.Section:
-    title = _("Risk over time")
+    chance = getattr(view, "status_rule", "risk") == "churn"
+    title = _("Chance of stopping over time") if chance else _("Risk over time")
     if view.history is None:
         return panel(title, empty_state(_("The risk history is not available yet."),
                                         icon="bi-graph-up"))
+    column = "churn_probability" if chance else "risk_score"
     points = view.history.loc[(view.history["kind"] == "month_end")
-                              & view.history["risk_score"].notna()]
+                              & view.history[column].notna()]
     if points.empty:
         return panel(title, empty_state(_("No month-end figures recorded yet"),
                                         _("They are written each time the figures are "
                                           "recomputed."), icon="bi-graph-up"))
-    body = [_graph(_risk_figure(points, view.risk_bands)), _changes(view.history)]
+    body = [_graph(_risk_figure(points, view.risk_bands, chance)),
+            _changes(view.history, view.currency)]
     note = _("shaded: active, churning, lost")
     return panel(title, body, note=note)
 
@@ -225,7 +267,10 @@ def _gap_figure(view: Any, usual: float | None) -> go.Figure:
         spot = min(int((round(usual) - 1) // width), len(gaps) - 1)
         figure.add_shape(type="line", xref="x", yref="y domain", x0=spot, x1=spot, y0=0, y1=1,
                          line={"color": TIER_COLOURS["A"], "dash": "dash", "width": 2})
+        # the label beside the line (towards the chart's middle), never over it
+        left = spot < len(gaps) / 2
         figure.add_annotation(x=spot, yref="paper", y=1.08, showarrow=False,
+                              xanchor="left" if left else "right", xshift=6 if left else -6,
                               text=chart_text(_("usual gap: {days} days",
                                                 days=format_number(usual, 1))))
     figure.update_layout(showlegend=False, margin={"t": 28},
@@ -256,8 +301,8 @@ def behaviour_card(view: Any, usual: float | None) -> html.Section:
         _fact(_("Average order value"), _money(view, year.get("avg_order_value"))),
         _fact(_("Return rate"), format_percent(year.get("return_rate_pct"), 1)),
         _fact(_("Orders with a coupon"), format_percent(year.get("coupon_rate_pct"))),
-        _fact(_("Usual weekday"), names[view.usual_weekday] if view.usual_weekday is not None
-              else _("none")),
+        _fact(_("Usual weekday"), names[view.usual_weekday])
+        if view.usual_weekday is not None else None,
     ], className="fact-grid")
     body = [facts, dbc.Row([
         dbc.Col([html.H3(_("Gaps between purchase days"), className="card-sub"),

@@ -18,15 +18,18 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.analytics.selection import Selector
-from dashboard.i18n import _, format_number, format_percent, ngettext
+from dashboard.filters import SCHEMES_PATH, query_params
+from dashboard.i18n import _, format_date, format_number, format_percent, ngettext
 from layouts import ids
+from layouts.cockpit_panels import status_vs_schemes
 from layouts.components.cards import panel
 from layouts.components.states import empty_state, skeleton
 from layouts.labels import customer_type_name
-from layouts.links import customers_url, query_params
+from layouts.links import customers_link
 from layouts.schemes_parts import (
     OPERATOR_NAMES,
     TIMEFRAME_NAMES,
+    band_range,
     choice_name,
     confirm_dialog,
     figure_name,
@@ -36,16 +39,12 @@ from layouts.schemes_parts import (
     stores,
 )
 
-RANK_KINDS = ("revenue_rank", "revenue_share")
-PERCENT_KINDS = ("risk_change", "revenue_change")
-OPEN_END = 999_999  # a last band up to this or more reads "above the band before"
-
 
 def title() -> str:
     return _("Schemes") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/schemes", name="Schemes", title=lambda **_kw: title(),
+dash.register_page(__name__, path=SCHEMES_PATH, name="Schemes", title=lambda **_kw: title(),
                    filters=True)
 
 
@@ -56,6 +55,8 @@ def layout(**query: Any) -> html.Div:
         html.Div([html.H1(_("Sales classifications")),
                   html.Div(id=ids.SCHEMES_HEADLINE, className="text-muted")],
                  className="page-headline"),
+        html.P([html.I(className="bi bi-info-circle me-1", **{"aria-hidden": "true"}),
+                status_vs_schemes()], className="small text-muted status-definition"),
         dbc.Alert(id=ids.SCHEMES_RESULT, is_open=False, dismissable=True, duration=8000),
         html.Div([dbc.Button([html.I(className="bi bi-plus-lg me-1"), _("New scheme")],
                              id=ids.SCHEMES_NEW, color="primary", size="sm",
@@ -77,28 +78,8 @@ def layout(**query: Any) -> html.Div:
 
 
 def headline(page: Any) -> str:
-    return _("As of {date}: {customers}", date=page.filters.as_of.isoformat(),
+    return _("As of {date}: {customers}", date=format_date(page.filters.as_of),
              customers=ngettext("{n} customer", "{n} customers", page.customers))
-
-
-def _number(value: float, kind: str) -> str:
-    text = format_number(value, 2)
-    return text + " %" if kind in PERCENT_KINDS else text
-
-
-def band_range(kind: str, uppers: list[float], band: int) -> str:
-    """``0 – 1``, ``> 1 – 2``, ``top 20 %``, ``≤ -50 %`` ... for band ``band`` (from 0)."""
-    upper = uppers[band]
-    if kind in RANK_KINDS:
-        top = format_number(upper, 2)
-        return _("top {n} %", n=top) if band == 0 else _("top {n} % after the bands above",
-                                                       n=top)
-    if band == 0:
-        return ("≤ " + _number(upper, kind)) if upper < 0 else (
-            _number(0, kind) + " – " + _number(upper, kind))
-    if upper >= OPEN_END:  # "and above"
-        return "> " + _number(uppers[band - 1], kind)
-    return "> " + _number(uppers[band - 1], kind) + " – " + _number(upper, kind)
 
 
 def _facts(view: Any) -> list[str]:
@@ -125,14 +106,15 @@ def _band_table(view: Any, page: Any) -> html.Table:
     rows = []
     for band, label, customers in zip(counts["band"], counts["label"], counts["customers"],
                                       strict=True):  # a handful of bands
-        href = customers_url(page.filters, Selector(scheme=view.id, band=int(band) + 1),
-                             today=page.today, default_period=page.default_period)
         share = customers / placed * 100
         rows.append(html.Tr([
             html.Td(label),
             html.Td(band_range(view.record["kind"], uppers, int(band)), className="text-muted"),
-            html.Td(dcc.Link(format_number(customers), href=href, className="band-count",
-                             title=_("List these customers")), className="text-end"),
+            html.Td(customers_link(format_number(customers), page.filters,
+                                   Selector(scheme=view.id, band=int(band) + 1),
+                                   today=page.today, default_period=page.default_period,
+                                   className="band-count", title=_("List these customers")),
+                    className="text-end"),
             html.Td(html.Div(html.Div(className="band-bar-fill",
                                       style={"width": f"{share:.1f}%",
                                              "background": view.record["colour"]}),
@@ -199,6 +181,10 @@ def _rule_row(view: Any) -> html.Tr:
     record = view.record
     then = (_("segment '{name}'", name=record["segment"]) if record["action"] == "segment"
             else _("alert to the account manager"))
+    if record.get("subject") == "account_manager":
+        then = _("account managers with at least {share} of their customers meeting it: "
+                 "segment '{name}'", share=format_percent(record.get("share_pct") or 0),
+                 name=record["segment"])
     actions = dbc.ButtonGroup([
         dbc.Button(html.I(className="bi bi-pencil"), id={"type": ids.RULES_EDIT,
                                                          "index": view.id},

@@ -1,5 +1,5 @@
-"""The words and the editor forms of the Schemes page: scheme types, timeframes, rule figures
-and comparisons, the scheme and rule editors and the delete confirmation (the page itself is
+"""The words and the editor forms of the Schemes page: scheme types and their band ranges,
+timeframes, rule figures and comparisons, the scheme and rule editors and the delete confirmation (the page itself is
 ``layouts/schemes.py``)."""
 
 from __future__ import annotations
@@ -10,33 +10,20 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import N_, _
+from dashboard.analytics.kinds import DEFAULT_SCHEME_KIND, PERCENT, RANK, SCHEME_KINDS, VALUE
+from dashboard.i18n import N_, _, format_number
+from dashboard.reports.team import FOLLOWUP_KIND_NAMES
 from layouts import ids
-from layouts.labels import customer_type_name, move_name, status_name, tier_name
+from layouts.labels import (
+    CUSTOMER_TYPE_NAMES,
+    customer_type_name,
+    move_name,
+    status_name,
+    tier_name,
+)
 
 MAX_BANDS = 8
-KIND_NAMES = {
-    "risk_score": N_("Risk score"),
-    "risk_change": N_("Risk change against the previous period"),
-    "revenue_rank": N_("Revenue rank (top % of customers)"),
-    "revenue_change": N_("Revenue change against the previous period"),
-    "revenue_share": N_("Share of the type's total revenue"),
-    "orders": N_("Number of orders"),
-}
-KIND_HINTS = {
-    "risk_score": N_("Days since the last order against the usual gap: 0 just bought, 1 due, "
-                     "4 four usual gaps without an order. The manual's example: 1, 2, 4, "
-                     "9999."),
-    "risk_change": N_("Rise of the risk score in %, against the period before. Example: 25, "
-                      "50, 75, 999999 (a band above 25 % needs more attention)."),
-    "revenue_rank": N_("Top N % of customers by revenue; each band leaves out the earlier "
-                       "ones. Example: 20 (big spenders), 60 (mid tier)."),
-    "revenue_change": N_("Revenue growth in % against the period before. Example: -50 "
-                         "(falling stars), 50, 999999 (rising stars)."),
-    "revenue_share": N_("The customers that make up N % of their type's revenue. Example: "
-                        "80."),
-    "orders": N_("Orders in the timeframe. Example: 4, 12, 999999."),
-}
+OPEN_END = 9_999  # a band up to this or more reads "above the band before" (the manual's 9999)
 TIMEFRAME_NAMES = {
     30: N_("30 days against the 30 days before"),
     90: N_("90 days against the 90 days before"),
@@ -60,6 +47,10 @@ FIGURE_NAMES = {
     "revenue_30d": N_("Revenue in the last 30 days"),
     "revenue_growth_pct": N_("30-day revenue growth (%)"),
     "expected_value_next_90d": N_("Expected value, next 90 days"),
+    "revenue_vs_own90_pct": N_("Last 30 days vs own average of the 90 days before (%)"),
+    "revenue_vs_own90": N_("Last 30 days minus own average of the 90 days before"),
+    "revenue_vs_own365_pct": N_("Last 30 days vs own average of the 365 days before (%)"),
+    "revenue_vs_own365": N_("Last 30 days minus own average of the 365 days before"),
     "status": N_("Status"),
     "abc_tier": N_("ABC tier"),
     "abc_tier_prev": N_("Previous ABC tier"),
@@ -71,7 +62,19 @@ OPERATOR_NAMES = {">": N_("is above"), ">=": N_("is at least"), "<": N_("is belo
 
 
 def kind_name(kind: str) -> str:
-    return _(KIND_NAMES.get(kind, kind))
+    """A scheme kind in words (the registry's label)."""
+    found = SCHEME_KINDS.get(kind)
+    return _(found.label) if found else kind
+
+
+def kind_hint(kind: str | None) -> str:
+    """What a scheme kind's figure is, with example bands (empty for no kind)."""
+    found = SCHEME_KINDS.get(str(kind))
+    return _(found.hint) if found else ""
+
+
+def kind_options() -> list[dict[str, str]]:
+    return [{"label": _(kind.label), "value": key} for key, kind in SCHEME_KINDS.items()]
 
 
 def figure_name(figure: str) -> str:
@@ -89,6 +92,31 @@ def choice_name(figure: str, value: str | None) -> str:
     if figure == "tier_move":
         return move_name(value)
     return customer_type_name(value)
+
+
+def _unit(kind: str) -> str:
+    """How the bounds of ``kind`` read (the registry's unit; a plain value if unknown)."""
+    return SCHEME_KINDS[kind].unit if kind in SCHEME_KINDS else VALUE
+
+
+def _number(value: float, kind: str) -> str:
+    text = format_number(value, 2)
+    return text + " %" if _unit(kind) == PERCENT else text
+
+
+def band_range(kind: str, uppers: list[float], band: int) -> str:
+    """``0 – 1``, ``> 1 – 2``, ``top 20 %``, ``≤ -50 %`` ... for band ``band`` (from 0)."""
+    upper = uppers[band]
+    if _unit(kind) == RANK:
+        top = format_number(upper, 2)
+        return _("top {n} %", n=top) if band == 0 else _("top {n} % after the bands above",
+                                                       n=top)
+    if band == 0:
+        return ("≤ " + _number(upper, kind)) if upper < 0 else (
+            _number(0, kind) + " – " + _number(upper, kind))
+    if upper >= OPEN_END:  # "and above"
+        return _("above {n}", n=_number(uppers[band - 1], kind))
+    return "> " + _number(uppers[band - 1], kind) + " – " + _number(upper, kind)
 
 
 def _field(label: str, control: Any, control_id: str, width: int = 6) -> dbc.Col:
@@ -125,12 +153,12 @@ def scheme_editor() -> dbc.Modal:
                    dbc.Textarea(id=ids.SCHEMES_COMMENT, maxLength=2000, rows=2),
                    ids.SCHEMES_COMMENT, 12),
             _field(_("Type of classification"),
-                   dbc.Select(id=ids.SCHEMES_KIND, options=_options(KIND_NAMES),
-                              value="risk_score"), ids.SCHEMES_KIND),
+                   dbc.Select(id=ids.SCHEMES_KIND, options=kind_options(),
+                              value=DEFAULT_SCHEME_KIND), ids.SCHEMES_KIND),
             _field(_("Customer type"), dbc.Select(id=ids.SCHEMES_TYPE, value="all", options=[
                 {"label": _("All types"), "value": "all"},
                 *({"label": customer_type_name(t), "value": t}
-                  for t in ("Retail", "Trade", "Distributor"))]), ids.SCHEMES_TYPE),
+                  for t in CUSTOMER_TYPE_NAMES)]), ids.SCHEMES_TYPE),
             _field(_("Timeframe"), dbc.Select(id=ids.SCHEMES_TIMEFRAME, value="365",
                                               options=_options(TIMEFRAME_NAMES)),
                    ids.SCHEMES_TIMEFRAME),
@@ -160,6 +188,28 @@ def scheme_editor() -> dbc.Modal:
     ], id=ids.SCHEMES_MODAL, is_open=False, size="lg", scrollable=True)
 
 
+CHANNEL_NAMES = {"visit": N_("Visit"), "phone": N_("Telephone"), "email": N_("E-mail")}
+AND_ROWS = ((ids.RULES_AND2_FIGURE, ids.RULES_AND2_OPERATOR, ids.RULES_AND2_VALUE,
+             ids.RULES_AND2_CHOICE),
+            (ids.RULES_AND3_FIGURE, ids.RULES_AND3_OPERATOR, ids.RULES_AND3_VALUE,
+             ids.RULES_AND3_CHOICE))
+
+
+def _and_row(row: tuple[str, str, str, str]) -> dbc.Row:
+    """A further condition (AND): empty figure = not used."""
+    figure, operator, value, choice = row
+    options = [{"label": _("(no further condition)"), "value": ""}, *_options(FIGURE_NAMES)]
+    return dbc.Row([
+        _field(_("and"), dbc.Select(id=figure, options=options, value=""), figure, 5),
+        _field(_("Comparison"), dbc.Select(id=operator, options=[], value=">"), operator, 3),
+        dbc.Col([
+            dbc.Label(_("Value"), html_for=value, className="small mb-1"),
+            dbc.Input(id=value, type="text", inputMode="decimal"),
+            dbc.Select(id=choice, options=[], className="d-none"),
+        ], md=4, className="mb-2"),
+    ], className="g-2")
+
+
 def rule_editor() -> dbc.Modal:
     body = dbc.ModalBody([dbc.Row([
         _field(_("Name"), dbc.Input(id=ids.RULES_NAME, maxLength=120), ids.RULES_NAME, 12),
@@ -171,19 +221,46 @@ def rule_editor() -> dbc.Modal:
             dbc.Label(_("Value"), html_for=ids.RULES_VALUE, className="small mb-1"),
             dbc.Input(id=ids.RULES_VALUE, type="text", inputMode="decimal"),
             dbc.Select(id=ids.RULES_VALUE_CHOICE, options=[], className="d-none"),
-        ], md=4, className="mb-2"),
+        ], md=4, className="mb-2")], className="g-2"),
+        *[_and_row(row) for row in AND_ROWS],
+        dbc.Row([
         _field(_("For at least (days, 0: at once)"),
                dbc.Input(id=ids.RULES_FOR_DAYS, type="number", min=0, max=3650, value=0),
                ids.RULES_FOR_DAYS, 5),
         _field(_("Belongs to"), dbc.Select(id=ids.RULES_TEAM, options=[]), ids.RULES_TEAM, 7),
+        _field(_("Whom the rule segments"), dbc.Select(id=ids.RULES_SUBJECT, value="customer", options=[
+            {"label": _("customers"), "value": "customer"},
+            {"label": _("account managers, by the share of their customers"),
+             "value": "account_manager"}]), ids.RULES_SUBJECT, 7),
+        _field(_("Share of the account manager's customers (at least, %)"),
+               dbc.Input(id=ids.RULES_SHARE, type="number", min=1, max=100, value=80),
+               ids.RULES_SHARE, 5),
+        dbc.Col(html.Div(id=ids.RULES_PREVIEW, className="small text-muted", role="status",
+                         **{"aria-live": "polite"}), md=12, className="mb-2"),
         dbc.Col([
             dbc.Label(_("Then"), className="small mb-1"),
             dbc.RadioItems(id=ids.RULES_ACTION, value="segment", options=[
                 {"label": _("assign the customer to a segment"), "value": "segment"},
                 {"label": _("raise an alert to the account manager"), "value": "alert"}]),
+            dbc.Checklist(id=ids.RULES_ALSO, value=[], className="mt-1", options=[
+                {"label": _("also raise an alert (to the account manager, else the team's "
+                            "manager or the owner)"), "value": "alert"},
+                {"label": _("set the segment's contact plan"), "value": "contact"},
+                {"label": _("open a follow-up for the account manager"),
+                 "value": "followup"}]),
         ], md=7, className="mb-2"),
         _field(_("Segment"), dbc.Input(id=ids.RULES_SEGMENT, maxLength=120), ids.RULES_SEGMENT,
                5),
+        _field(_("Contact channel"), dbc.Select(id=ids.RULES_CHANNEL, value="phone",
+                                                options=_options(CHANNEL_NAMES)),
+               ids.RULES_CHANNEL, 6),
+        _field(_("Every (days)"), dbc.Input(id=ids.RULES_FREQUENCY, type="number", min=1,
+                                            max=3650, value=30), ids.RULES_FREQUENCY, 6),
+        _field(_("Follow-up"), dbc.Select(id=ids.RULES_FOLLOWUP_KIND, value="call",
+                                          options=_options(FOLLOWUP_KIND_NAMES)),
+               ids.RULES_FOLLOWUP_KIND, 6),
+        _field(_("Due in (days)"), dbc.Input(id=ids.RULES_FOLLOWUP_DAYS, type="number", min=0,
+                                             max=366, value=7), ids.RULES_FOLLOWUP_DAYS, 6),
     ], className="g-2"), html.Div(id=ids.RULES_ERROR, className="mt-2")])
     return dbc.Modal([
         dbc.ModalHeader(dbc.ModalTitle(html.Span(id=ids.RULES_MODAL_TITLE))),
@@ -192,7 +269,7 @@ def rule_editor() -> dbc.Modal:
             dbc.Button(_("Cancel"), id=ids.RULES_CANCEL, color="secondary", outline=True),
             dbc.Button(_("Save"), id=ids.RULES_SAVE, color="primary"),
         ]),
-    ], id=ids.RULES_MODAL, is_open=False, size="lg")
+    ], id=ids.RULES_MODAL, is_open=False, size="lg", scrollable=True)
 
 
 def confirm_dialog() -> dbc.Modal:
@@ -234,7 +311,8 @@ def choice_options(figure: str, values: tuple[str, ...]) -> list[dict[str, str]]
     return [{"label": choice_name(figure, v), "value": v} for v in values]
 
 
-__all__ = ["FIGURE_NAMES", "KIND_HINTS", "KIND_NAMES", "MAX_BANDS", "OPERATOR_NAMES",
-           "TIMEFRAME_NAMES", "button_types", "choice_name", "choice_options", "confirm_dialog", "figure_name",
-           "kind_name", "operator_options", "rule_editor", "scheme_editor", "stores",
-           "team_options"]
+__all__ = ["AND_ROWS", "CHANNEL_NAMES", "FIGURE_NAMES", "MAX_BANDS", "OPERATOR_NAMES", "TIMEFRAME_NAMES", "band_range",
+           "button_types",
+           "choice_name", "choice_options", "confirm_dialog", "figure_name", "kind_hint",
+           "kind_name", "kind_options", "operator_options", "rule_editor", "scheme_editor",
+           "stores", "team_options"]

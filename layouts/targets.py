@@ -15,22 +15,32 @@ import plotly.graph_objects as go
 from babel.dates import format_skeleton
 from dash import dcc, html
 
-from dashboard.i18n import _, format_money, format_number, format_percent, locale_of, ngettext
+from dashboard.filters import IMPORT_PATH, TARGETS_PATH, query_params
+from dashboard.i18n import (
+    N_,
+    _,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    locale_of,
+    ngettext,
+)
 from layouts import ids
 from layouts.components.cards import kpi_card, panel
 from layouts.components.states import empty_state, error_alert, skeleton
 from layouts.figures import BAD, GOOD, NEUTRAL, new_figure
-from layouts.links import query_params
-from layouts.schemes_parts import button_types
+from layouts.import_parts import problem_line
 
-TABLE_ROWS = 200
+TABLE_ROWS = 50  # each row is ~10 Dash components the browser walks: decision 171
+TARGET_DOWNLOADS = (("xlsx", N_("Excel workbook (.xlsx)")), ("csv", N_("CSV file (.csv)")))
 
 
 def title() -> str:
     return _("Targets") + " · " + _("Customer cockpit")
 
 
-dash.register_page(__name__, path="/targets", name="Targets", title=lambda **_kw: title(),
+dash.register_page(__name__, path=TARGETS_PATH, name="Targets", title=lambda **_kw: title(),
                    filters=True)
 
 
@@ -49,7 +59,7 @@ def _edit_card() -> html.Div:
         ], className="g-2 mb-2"),
         dbc.Button(_("Save target"), id=ids.TARGETS_SAVE, color="primary", size="sm"),
         html.Div(id=ids.TARGETS_EDIT_RESULT, className="mt-2"),
-    ]), id=ids.TARGETS_EDIT_CARD)
+    ]), className="h-100")
 
 
 def _import_card() -> html.Div:
@@ -65,6 +75,8 @@ def _import_card() -> html.Div:
                      label=_("Import the good rows and leave out the bad ones")),
         dbc.Button(_("Import"), id=ids.TARGETS_IMPORT, color="primary", size="sm",
                    className="mt-2", disabled=True),
+        html.Div(dcc.Link(_("Other column names? Choose them on the import page"),
+                          href=f"{IMPORT_PATH}?kind=targets"), className="small mt-2"),
     ]), className="h-100")
 
 
@@ -72,12 +84,18 @@ def layout(**query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.TARGETS_QUERY, data=query_params(query)),
         dcc.Store(id=ids.TARGETS_REFRESH, data=0),
-        dcc.Download(id=ids.TARGETS_DOWNLOADED), button_types(ids.TARGETS_PICK),
+        dcc.Store(id=ids.TARGETS_PICKED), dcc.Download(id=ids.TARGETS_DOWNLOADED),
         html.Div([html.Div([html.H1(_("Sales targets")),
                             html.Div(id=ids.TARGETS_HEADLINE, className="text-muted")]),
-                  dbc.Button([html.I(className="bi bi-download me-1"), _("CSV report")],
-                             id=ids.TARGETS_DOWNLOAD, color="secondary", outline=True,
-                             size="sm")],
+                  html.Div([
+                      dbc.Button([html.I(className="bi bi-download me-1"), _("CSV report")],
+                                 id=ids.TARGETS_DOWNLOAD, color="secondary", outline=True,
+                                 size="sm"),
+                      *(dbc.Button([html.I(className="bi bi-file-earmark-spreadsheet me-1"),
+                                    _(label)], id={"type": ids.TARGETS_EXPORT, "index": fmt},
+                                   color="secondary", outline=True, size="sm", className="ms-1",
+                                   title=_("The report in your language"))
+                        for fmt, label in TARGET_DOWNLOADS)])],
                  className="page-headline d-flex justify-content-between align-items-start"),
         html.Div(skeleton(2), id=ids.TARGETS_KPIS, className="kpi-grid"),
         dbc.Row([
@@ -88,8 +106,11 @@ def layout(**query: Any) -> html.Div:
                 empty_state(_("Choose a customer"), _("Pick one in the list or below."),
                             icon="bi-bar-chart"), id=ids.TARGETS_CHART)), lg=5),
         ], className="g-3 panel-row"),
-        dbc.Row([dbc.Col(_edit_card(), lg=5), dbc.Col(_import_card(), lg=7)],
-                className="g-3 panel-row"),
+        # setting and importing targets, for those who may (a rep reads the targets: the
+        # whole row is hidden for them, not half of it)
+        html.Div(dbc.Row([dbc.Col(_edit_card(), lg=5), dbc.Col(_import_card(), lg=7)],
+                         className="g-3 panel-row"), id=ids.TARGETS_EDIT_CARD,
+                 className="d-none"),
     ], className="container-fluid targets-page")
 
 
@@ -103,7 +124,7 @@ def month_name(day: dt.date) -> str:
 def headline(page: Any) -> str:
     first, last = page.months[0], page.months[-1]
     return _("{first} to {last} (the last month to {date})", first=month_name(first),
-             last=month_name(last), date=page.filters.as_of.isoformat())
+             last=month_name(last), date=format_date(page.filters.as_of))
 
 
 def kpis(page: Any) -> list[Any]:
@@ -135,9 +156,10 @@ def summary_table(page: Any) -> Any:
                            icon="bi-bullseye")
     rows = []
     for row in page.summary.head(TABLE_ROWS).to_dict("records"):  # at most TABLE_ROWS
-        pick = dbc.Button(row["customer_name"] or row["customer_code"],
-                          id={"type": ids.TARGETS_PICK, "index": int(row["customer_id"])},
-                          color="link", size="sm", className="p-0 text-start")
+        # no id per row: assets/targets.js turns a click into one store (TARGETS_PICKED)
+        pick = html.Button(row["customer_name"] or row["customer_code"], type="button",
+                           className="btn btn-link btn-sm p-0 text-start targets-pick",
+                           **{"data-customer": str(int(row["customer_id"]))})
         rows.append(html.Tr([
             html.Td([pick, html.Div(row["customer_code"], className="small text-muted")]),
             html.Td(row["account_manager"] or "–"),
@@ -197,9 +219,18 @@ def preview(report: Any) -> Any:
     if report.status == "unchanged":
         return dbc.Alert(_("Nothing changed: the targets were already so."), color="info",
                          className="mb-1")
-    items = [html.Li(str(e)) for e in report.errors[:50]]
+    items = [html.Li(problem_line(e)) for e in report.errors[:50]]
     more = len(report.errors) - len(items)
+    why = None
+    if report.status == "rejected":  # strict: one bad row and nothing is written
+        why = dbc.Alert(ngettext(
+            "Nothing was imported: {n} row has a problem. Tick \"Import the good rows and "
+            "leave out the bad ones\" and import again, or fix the file.",
+            "Nothing was imported: {n} rows have problems. Tick \"Import the good rows and "
+            "leave out the bad ones\" and import again, or fix the file.",
+            report.rows_rejected), color="warning", className="mb-1")
     return html.Div([
+        why,
         html.Div(counts, className="fw-semibold"),
         html.Ul(items, className="small import-errors mb-1") if items else None,
         html.Div(ngettext("… and {n} more problem", "… and {n} more problems", more),

@@ -28,11 +28,12 @@ from urllib.parse import urlencode
 from dash_requests import CALLBACK_PATH, CSRF_FIELD, Callbacks, callback_problem, export_href
 from locust import HttpUser, between, events, task
 
+from dashboard.analytics.kinds import CUSTOMER_TYPES
 from layouts import ids
 
 PERIODS = ("30d", "90d", "365d")
 OTHER_PERIODS = ("month", "quarter", "year")
-TYPES = ("Retail", "Trade", "Distributor")
+TYPES = tuple(CUSTOMER_TYPES)
 STATUSES = ("active", "churning", "lost", "never")
 TIERS = ("A", "B", "C", "D")
 MOVERS = ("revenue_surge", "revenue_drop", "orders_surge", "orders_drop")

@@ -18,6 +18,17 @@ purchase occasion (a day with ``orders > 0``) in that window.
   the most days since their last order; M is the share of them that stopped. Customers tied
   on the cut-off count in proportion (the expected share under a random tie-break).
   ``model_stopped_pct`` is the same with the highest churn probability.
+- The candidates (``churn_choice``): ``model`` is the one the product would have chosen as of
+  ``as_of`` (``choice``, made with the history up to ``as_of`` only), ``auc_model`` its AUC;
+  ``auc_bgnbd`` and ``auc_supervised`` are both candidates' AUCs on the same outcome.
+- ``flagged_stopped_pct``: the share of the Churning + Lost customers who stopped, beside
+  ``recency_flagged_pct``: the share of as many customers with the longest time since their
+  last order (ties in proportion).
+- Calibration: ``predicted_share`` (mean churn probability) against ``observed_share``, and per
+  band of predicted probability (``calibration``: lower bound, customers, mean predicted, share
+  observed).
+- ``outcome_short``: the data end before ``outcome_end``, so the outcome window is shorter than
+  the horizon and "stopped" is overstated.
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from dashboard.analytics.churn_model import churn_predictions
+from dashboard.analytics.churn_choice import chosen_predictions
 from dashboard.analytics.settings import FigureSettings
 from dashboard.analytics.table import customer_table
 
@@ -99,6 +110,15 @@ class BacktestResult:
     recency_stopped_pct: float | None
     model_stopped_pct: float | None
     fit: dict[str, Any]
+    model: str | None = None
+    auc_bgnbd: float | None = None
+    auc_supervised: float | None = None
+    flagged_stopped_pct: float | None = None
+    recency_flagged_pct: float | None = None
+    predicted_share: float | None = None
+    observed_share: float | None = None
+    calibration: tuple[tuple[float, int, float, float], ...] = ()
+    outcome_short: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,7 +129,13 @@ class BacktestResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BacktestResult:
         return cls(**{**data, "churning": FlagScore(**data["churning"]),
-                      "lost": FlagScore(**data["lost"])})
+                      "lost": FlagScore(**data["lost"]),
+                      "calibration": tuple(tuple(b) for b in data.get("calibration", ()))})
+
+    @property
+    def choice(self) -> dict[str, Any]:
+        """The choice between the candidates as made on the scored date."""
+        return self.fit.get("choice") or {}
 
 
 def _pct(share: float | None) -> float | None:
@@ -127,17 +153,39 @@ def _bought_in(days: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> np
     return window["customer_id"].unique()
 
 
+CALIBRATION_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8)
+
+
+def calibration(probability: np.ndarray, stopped: np.ndarray
+                ) -> tuple[tuple[float, int, float, float], ...]:
+    """Per band of predicted probability (lower bounds :data:`CALIBRATION_BANDS`, each up to
+    the next): lower bound, customers, mean predicted, share that stopped; empty bands out."""
+    ok = ~np.isnan(probability)
+    p, y = probability[ok], stopped[ok].astype(np.float64)
+    band = np.searchsorted(np.asarray(CALIBRATION_BANDS), p, side="right") - 1
+    out = []
+    for i, low in enumerate(CALIBRATION_BANDS):
+        inside = band == i
+        if inside.any():
+            out.append((low, int(inside.sum()), float(p[inside].mean()),
+                        float(y[inside].mean())))
+    return tuple(out)
+
+
 def scored_customers(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any, horizon: int,
                      settings: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Per customer who had bought by ``as_of``: churn probability, days since the last order
-    and status (all from data up to ``as_of``), and ``stopped``; plus the fit."""
+    """Per customer who had bought by ``as_of``: churn probability (chosen model and both
+    candidates), days since the last order and status (all from data up to ``as_of``), and
+    ``stopped``; plus the fit."""
     cut = pd.Timestamp(as_of).normalize()
     known = days.loc[days["day"] <= cut]
-    predictions = churn_predictions(known, cut, horizon)
-    table = customer_table(known, customers, cut.date(), "30d", _rules(settings))
+    predictions = chosen_predictions(known, cut, horizon)
+    table = customer_table(known, customers, cut.date(), "30d", _rules(settings),
+                           (predictions.table, None))
     status = table.set_index("customer_id")["status"]
     ordered = _bought_in(days, cut, cut + pd.Timedelta(days=int(horizon)))
-    scored = (predictions.table[["customer_id", "churn_probability", "days_since_last_order"]]
+    scored = (predictions.table[["customer_id", "churn_probability", "bgnbd_probability",
+                                 "supervised_probability", "days_since_last_order"]]
               .assign(status=lambda f: f["customer_id"].map(status).astype("string"),
                       stopped=lambda f: ~f["customer_id"].isin(ordered)))
     return scored, predictions.fit.to_dict()
@@ -161,10 +209,12 @@ def backtest(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any, horizon: i
     since = scored["days_since_last_order"].to_numpy(dtype=np.float64)
     probability = scored["churn_probability"].to_numpy(dtype=np.float64)
     churning_score = flag_score(churning, stopped)
+    flagged = churning | lost
     last = days.loc[days["orders"] > 0, "day"].max()
+    outcome_end = cut + pd.Timedelta(days=horizon)
     return BacktestResult(
         as_of=cut.date().isoformat(), horizon_days=horizon,
-        outcome_end=(cut + pd.Timedelta(days=horizon)).date().isoformat(),
+        outcome_end=outcome_end.date().isoformat(),
         data_through=None if pd.isna(last) else last.date().isoformat(),
         customers_scored=len(scored), stopped=int(stopped.sum()),
         auc_model=auc(probability, stopped), auc_recency=auc(since, stopped),
@@ -173,8 +223,18 @@ def backtest(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any, horizon: i
         recency_stopped_pct=_pct(top_k_share(since[pool], stopped[pool], k)),
         model_stopped_pct=(None if np.isnan(probability).any()
                            else _pct(top_k_share(probability[pool], stopped[pool], k))),
-        fit=fit)
+        fit=fit, model=(fit.get("choice") or {}).get("chosen"),
+        auc_bgnbd=auc(scored["bgnbd_probability"].to_numpy(dtype=np.float64), stopped),
+        auc_supervised=auc(scored["supervised_probability"].to_numpy(dtype=np.float64),
+                           stopped),
+        flagged_stopped_pct=_pct(flag_score(flagged, stopped).precision),
+        recency_flagged_pct=_pct(top_k_share(since, stopped, int(flagged.sum()))),
+        predicted_share=(float(np.nanmean(probability)) if (~np.isnan(probability)).any()
+                         else None),
+        observed_share=float(stopped.mean()) if len(stopped) else None,
+        calibration=calibration(probability, stopped),
+        outcome_short=bool(pd.isna(last) or last < outcome_end))
 
 
-__all__ = ["BacktestResult", "FlagScore", "auc", "backtest", "flag_score", "scored_customers",
-           "top_k_share"]
+__all__ = ["BacktestResult", "CALIBRATION_BANDS", "FlagScore", "auc", "backtest", "calibration",
+           "flag_score", "scored_customers", "top_k_share"]

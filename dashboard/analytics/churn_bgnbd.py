@@ -219,14 +219,5 @@ def expected_purchases(params: BGNBDParams, x: object, t_x: object, T: object,
     return np.maximum(p_alive(params, x, t_x, T) * if_alive, 0.0)
 
 
-def expected_purchases_new(params: BGNBDParams, t: object) -> np.ndarray:
-    """Unconditional E[X(t)]: purchases of a customer in the first ``t`` weeks after joining."""
-    r, alpha, a, b = params.values
-    t = np.asarray(t, dtype=np.float64)
-    z = t / (alpha + t)
-    bracket = 1.0 - np.exp(r * np.log1p(-z)) * hyp2f1(r, b, a + b - 1, z)
-    return (a + b - 1) / (a - 1) * bracket
-
-
-__all__ = ["BGNBDParams", "expected_purchases", "expected_purchases_new", "fit_bgnbd",
+__all__ = ["BGNBDParams", "expected_purchases", "fit_bgnbd",
            "log_likelihood", "p_alive", "prob_no_purchase"]

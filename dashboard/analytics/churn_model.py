@@ -62,8 +62,13 @@ def _as_of(as_of: Any) -> pd.Timestamp:
 
 def purchase_occasions(days: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     """Purchase occasions on or before ``as_of`` (days with ``orders > 0``), sorted by
-    customer and day (the sort is skipped when the rollup already comes sorted)."""
+    customer and day (the sort is skipped when the rollup already comes sorted). ``days``
+    may already be such occasions (``attrs["occasions"]``, as of a later date): they are
+    only cut at ``as_of``."""
     cut = _as_of(as_of)
+    if days.attrs.get("occasions"):
+        return days.loc[days["day"] <= cut, ["customer_id", "day", "revenue"]].reset_index(
+            drop=True)
     occ = days.loc[(days["day"] <= cut) & (days["orders"] > 0), ["customer_id", "day", "revenue"]]
     cid = occ["customer_id"].to_numpy(dtype=np.int64)
     day = occ["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
@@ -131,6 +136,11 @@ class ChurnFit:
     bgnbd: BGNBDParams | None = None
     gamma_gamma: GammaGammaParams | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Set by ``churn_choice``: the boundary check, the supervised candidate (its parameters)
+    # and the choice between the two with its backtest.
+    bgnbd_degenerate: bool = False
+    supervised: dict[str, Any] | None = None
+    choice: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -150,7 +160,9 @@ class ChurnFit:
                    spend_customers=int(data["spend_customers"]),
                    bgnbd=BGNBDParams(**bgnbd) if bgnbd else None,
                    gamma_gamma=GammaGammaParams(**spend) if spend else None,
-                   notes=tuple(data.get("notes", ())))
+                   notes=tuple(data.get("notes", ())),
+                   bgnbd_degenerate=bool(data.get("bgnbd_degenerate", False)),
+                   supervised=data.get("supervised"), choice=data.get("choice"))
 
     @classmethod
     def from_json(cls, text: str) -> ChurnFit:
@@ -176,8 +188,9 @@ def _fit_spend(summary: pd.DataFrame) -> tuple[GammaGammaParams | None, str | No
 
 
 def fit_churn_model(summary: pd.DataFrame, as_of: Any,
-                    horizon_days: int = DEFAULT_HORIZON_DAYS) -> ChurnFit:
-    """Fit BG/NBD on every summarised customer and Gamma-Gamma on the repeat customers."""
+                    horizon_days: int = DEFAULT_HORIZON_DAYS, spend: bool = True) -> ChurnFit:
+    """Fit BG/NBD on every summarised customer and (unless ``spend`` is false: a backtest of
+    the churn ranking needs none) Gamma-Gamma on the repeat customers."""
     n = len(summary)
     repeat = int((summary["frequency"] > 0).sum())
     counts = {"as_of": _as_of(as_of).date().isoformat(), "horizon_days": int(horizon_days),
@@ -188,7 +201,7 @@ def fit_churn_model(summary: pd.DataFrame, as_of: Any,
                 f"repeat purchase (needs {MIN_FIT_CUSTOMERS} and {MIN_REPEAT_CUSTOMERS})")
         return ChurnFit(**counts, notes=(note,))
     bgnbd = fit_bgnbd(summary["frequency"], summary["recency_weeks"], summary["age_weeks"])
-    spend, note = _fit_spend(summary)
+    spend, note = _fit_spend(summary) if spend else (None, None)
     notes = [] if note is None else [note]
     if any(v <= PARAM_MIN * 1.01 or v >= PARAM_MAX / 1.01 for v in bgnbd.values):
         notes.insert(0, "the purchase history is too short or too uniform for a stable fit: "

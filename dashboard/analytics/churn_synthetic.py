@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.analytics.kinds import DISTRIBUTOR, RETAIL, TRADE
+
 ARCHETYPES = ("steady", "irregular", "seasonal", "stopper", "slipping", "once", "new", "never")
 ARCHETYPE_SHARES = (0.34, 0.18, 0.08, 0.18, 0.07, 0.07, 0.03, 0.05)
-TYPES = ("Retail", "Trade", "Distributor")
+TYPES = (RETAIL, TRADE, DISTRIBUTOR)  # in the order of TYPE_SHARES
 TYPE_SHARES = (0.8, 0.17, 0.03)
 TYPE_CYCLE_DAYS = np.array([35.0, 16.0, 8.0])
 TYPE_SPEND = np.array([300.0, 2500.0, 20000.0])

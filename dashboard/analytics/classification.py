@@ -17,8 +17,8 @@ over the scheme's own timeframe (e.g. the last 365 days against the 365 before):
 
 Eligible customers: of the scheme's type, with an order on or before the as-of date, timeframe
 revenue ``>= min_spend`` and timeframe orders ``>= min_orders`` when those are set. Customers
-that are not eligible, or whose figure is empty (no growth when the previous revenue was 0),
-are in no band and do not count in the rank or share of others.
+that are not eligible, or whose figure is empty (no growth when the previous revenue was 0 or
+below), are in no band and do not count in the rank or share of others.
 """
 
 from __future__ import annotations
@@ -31,15 +31,13 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analytics.abc import cents
+from dashboard.analytics.churn_choice import chosen_predictions
+from dashboard.analytics.churn_model import ChurnFit
+from dashboard.analytics.kinds import CUSTOMER_TYPES, SCHEME_KINDS
 from dashboard.analytics.periods import rolling_period
 from dashboard.analytics.ranking import group_codes, ordered_within
+from dashboard.analytics.settings import FigureSettings
 from dashboard.analytics.table import customer_table
-
-VALUE_KINDS = {"risk_score": "risk_score", "risk_change": "risk_change_pct",
-               "revenue_change": "growth_pct", "orders": "orders"}
-RANK_KINDS = ("revenue_rank", "revenue_share")
-SCHEME_KINDS = (*VALUE_KINDS, *RANK_KINDS)
-CUSTOMER_TYPES = ("Retail", "Trade", "Distributor")
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def _problem(scheme: Scheme) -> str:
         return "it needs at least one band"
     if not np.isfinite(uppers).all() or (np.diff(uppers) <= 0).any():
         return "band upper bounds must be numbers in increasing order"
-    if scheme.kind in RANK_KINDS and not ((uppers > 0) & (uppers <= 100)).all():
+    if SCHEME_KINDS[scheme.kind].ranked and not ((uppers > 0) & (uppers <= 100)).all():
         return "the bands of a rank or share scheme are percentages above 0 and up to 100"
     if scheme.customer_type not in (None, *CUSTOMER_TYPES):
         return f"unknown customer type {scheme.customer_type!r}"
@@ -129,8 +127,9 @@ def classify(figures: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     figure, or the share of customers / revenue before the customer in %), one row per
     customer of ``figures`` — a customer table over the scheme's timeframe."""
     ok = eligible(figures, scheme)
-    if scheme.kind in VALUE_KINDS:
-        value = figures[VALUE_KINDS[scheme.kind]].to_numpy(dtype=np.float64, na_value=np.nan)
+    kind = SCHEME_KINDS[scheme.kind]  # what it bands: a column, or a ranking
+    if kind.column is not None:
+        value = figures[kind.column].to_numpy(dtype=np.float64, na_value=np.nan)
         band = _value_band(value, scheme.uppers, ok)
     else:
         value, band = _rank_band(figures, scheme, ok)
@@ -156,7 +155,7 @@ def _rank_band(figures: pd.DataFrame, scheme: Scheme,
     amount = cents(figures["revenue"])
     member = ok & (amount > 0)
     weight = np.where(member, amount, 0)
-    by_type = scheme.kind == "revenue_share"
+    by_type = SCHEME_KINDS[scheme.kind].ranking == "revenue"  # else it counts customers
     group = np.where(member, group_codes(figures["customer_type"]) if by_type else 0, -1)
     order, position = ordered_within(group, weight, figures["customer_code"])
     counted = weight[order] if by_type else member[order].astype(np.int64)
@@ -195,28 +194,41 @@ def band_counts(assignment: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
 
 
 def scheme_figures(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any,
-                   timeframe_days: int, settings: Any) -> pd.DataFrame:
-    """The customer table over a scheme's timeframe (the timeframe against the one before)."""
+                   timeframe_days: int, settings: Any,
+                   churn_fit: ChurnFit | None = None) -> pd.DataFrame:
+    """The customer table over a scheme's timeframe (the timeframe against the one before);
+    ``churn_fit``: the churn fit as of ``as_of`` (fitted here when not given)."""
     period = rolling_period(as_of, timeframe_days)
-    return customer_table(days, customers, as_of, period, settings)
+    return customer_table(days, customers, as_of, period, settings, churn_fit=churn_fit)
 
 
 def classify_many(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any,
-                  schemes: Mapping[Any, Scheme], settings: Any) -> pd.DataFrame:
+                  schemes: Mapping[Any, Scheme], settings: Any,
+                  churn_fit: ChurnFit | None = None) -> pd.DataFrame:
     """Every scheme's assignment in one long frame with a ``scheme`` column (the mapping's
-    key); the figures of each timeframe are computed once."""
+    key); the figures of each timeframe are computed once, all with one churn fit as of
+    ``as_of`` (``churn_fit``, or the first timeframe's)."""
     columns = ["scheme", "customer_id", "band", "label", "value"]
     tables: dict[int, pd.DataFrame] = {}
     parts = []
     for key, scheme in schemes.items():
         if scheme.timeframe_days not in tables:
+            if churn_fit is None:
+                churn_fit = chosen_predictions(days, as_of, _horizon(settings)).fit
             tables[scheme.timeframe_days] = scheme_figures(days, customers, as_of,
-                                                           scheme.timeframe_days, settings)
+                                                           scheme.timeframe_days, settings,
+                                                           churn_fit)
         parts.append(classify(tables[scheme.timeframe_days], scheme).assign(scheme=key))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-__all__ = ["RANK_KINDS", "SCHEME_KINDS", "VALUE_KINDS", "Band", "Scheme", "band_counts",
+def _horizon(settings: Any) -> int:
+    rules = settings if isinstance(settings, FigureSettings) else (
+        FigureSettings.from_settings(settings))
+    return rules.horizon_days
+
+
+__all__ = ["Band", "Scheme", "band_counts",
            "classify", "classify_many", "eligible", "scheme_figures"]

@@ -7,9 +7,9 @@ built for; the ``*_columns`` / ``*_sums`` / ``risk_figures`` functions return a 
 Rules where SPEC.md is silent (docs/decisions.md):
 
 - Money sums are rounded to the cent, so thresholds and ties compare exact amounts.
-- ``growth_pct`` divides by ``|revenue_prev|``: identical to SPEC.md whenever the previous
-  revenue is positive, and it keeps the sign meaning "revenue went up" when the previous period
-  was net negative (returns only). Empty exactly when ``revenue_prev`` is 0.
+- ``growth_pct`` is empty exactly when ``revenue_prev`` is 0 or below (SPEC.md): a
+  percentage of nothing, or of a period of net returns, means nothing (a returns-only
+  previous period followed by no sales would otherwise read +100 %).
 - ``gross_margin`` is empty when no line of the period has a known unit cost;
   ``margin_pct`` = gross margin / revenue of the costed lines, empty when that revenue is not
   positive.
@@ -140,10 +140,13 @@ def _typical_gap(own: np.ndarray, repeat: np.ndarray, type_group: np.ndarray) ->
 
 
 def growth_pct(current: pd.Series | np.ndarray, previous: pd.Series | np.ndarray) -> np.ndarray:
-    """``(current - previous) / |previous| * 100``; empty when ``previous`` is 0."""
+    """``(current - previous) / previous * 100``; empty (NaN) when ``previous`` is 0 or below
+    (or empty)."""
     now = np.asarray(current, dtype=np.float64)
     before = np.asarray(previous, dtype=np.float64)
-    return _ratio_pct(now - before, np.abs(before), before != 0)
+    with np.errstate(invalid="ignore"):
+        positive = before > 0
+    return _ratio_pct(now - before, before, positive)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray) -> np.ndarray:

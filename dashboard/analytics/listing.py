@@ -41,7 +41,7 @@ import pandas as pd
 TEXT, NUMBER, DATE, CATEGORY = "text", "number", "date", "category"
 COLUMNS: dict[str, str] = {
     "customer_name": TEXT, "customer_code": TEXT, "region": TEXT, "account_manager": TEXT,
-    "contact": TEXT,
+    "contact": TEXT, "suggest": TEXT,
     "customer_type": CATEGORY, "abc_tier": CATEGORY, "abc_tier_prev": CATEGORY,
     "status": CATEGORY, "tier_move": CATEGORY, "action": CATEGORY,
     "orders": NUMBER, "orders_prev": NUMBER, "revenue": NUMBER, "revenue_prev": NUMBER,
@@ -49,7 +49,9 @@ COLUMNS: dict[str, str] = {
     "avg_order_value": NUMBER, "receivable": NUMBER, "overdue": NUMBER, "risk_score": NUMBER,
     "risk_change_pct": NUMBER, "churn_pct": NUMBER, "expected_orders_next_90d": NUMBER,
     "expected_value_next_90d": NUMBER, "days_since_last_order": NUMBER,
-    "mean_gap_days": NUMBER, "usual_gap_days": NUMBER,
+    "money_at_risk": NUMBER,
+    "mean_gap_days": NUMBER, "usual_gap_days": NUMBER, "potential": NUMBER,
+    "headroom": NUMBER,
     "last_order_date": DATE, "first_order_date": DATE, "last_visit": DATE, "last_call": DATE,
     "last_coupon": DATE,
 }

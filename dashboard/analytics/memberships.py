@@ -17,30 +17,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.analytics.classification import RANK_KINDS, Scheme
-from dashboard.analytics.rules import short_numbers
+from dashboard.analytics import reasons as texts
+from dashboard.analytics.classification import Scheme
+from dashboard.analytics.kinds import SCHEME_KINDS
 from dashboard.analytics.settings import FigureSettings
 
 COLUMNS = ["customer_id", "source", "label", "value", "reason"]
 OPEN_COLUMNS = ["id", "customer_id", "source", "label", "valid_from"]
-SCHEME_FIGURES = {"risk_score": "risk score", "risk_change": "risk change %",
-                  "revenue_change": "revenue change %", "orders": "orders",
-                  "revenue_rank": "% of customers rank higher",
-                  "revenue_share": "% of the type's revenue ranks higher"}
 
 
 def empty_rows() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "object")
                          for c in COLUMNS}).astype({"customer_id": "int64"})
-
-
-def _text(values: pd.Series, digits: int = 2) -> pd.Series:
-    """Numbers as short text ("2.3", "12", "1234.5"); empty numbers as "–"."""
-    return pd.Series(short_numbers(values, digits), index=values.index, dtype=object)
 
 
 def status_rows(table: pd.DataFrame, rules: FigureSettings, *,
@@ -55,32 +48,42 @@ def status_rows(table: pd.DataFrame, rules: FigureSettings, *,
                          "reason": ""})
     if not reasons:
         return rows
+    size = len(table)
     since = table["days_since_last_order"].to_numpy(dtype=np.float64, na_value=np.nan)
-    risk_text = "risk score " + _text(risk)
+    risk_values = risk.to_numpy(dtype=np.float64, na_value=np.nan)
     by_days = since > rules.lost_days
-    reason = np.select(
-        [status == "never", (status == "lost") & by_days, status == "lost",
-         status == "churning", np.isnan(risk.to_numpy(dtype=np.float64, na_value=np.nan))],
-        ["no order yet",
-         "no order for " + _text(table["days_since_last_order"]) + f" days > {rules.lost_days}",
-         risk_text + f" > {rules.risk_lost:g}",
-         risk_text + f" > {rules.risk_churning:g}",
-         f"ordered within {rules.lost_days} days (no usual gap yet)"],
-        risk_text + f" <= {rules.risk_churning:g}")
+    risk_json = texts.numbers(risk)
+
+    never, lost = status == "never", status == "lost"
+    reason = texts.choose(size, [
+        (never, "status.no_order", {}),
+        (lost & by_days, "status.no_order_for", {
+            "days": texts.numbers(since), "limit": texts.literal(int(rules.lost_days))}),
+        (lost, "status.risk_above", {"risk": risk_json,
+                                     "limit": texts.literal(float(rules.risk_lost))}),
+        (status == "churning", "status.risk_above", {
+            "risk": risk_json, "limit": texts.literal(float(rules.risk_churning))}),
+        (np.isnan(risk_values), "status.no_gap", {"days": texts.literal(int(rules.lost_days))}),
+        (None, "status.risk_at_most", {"risk": risk_json,
+                                       "limit": texts.literal(float(rules.risk_churning))})])
     return rows.assign(reason=reason)
 
 
-def tier_rows(table: pd.DataFrame, period_text: str, *, reasons: bool = True) -> pd.DataFrame:
-    """One ``abc`` row per customer: the tier of the period's revenue."""
+def tier_rows(table: pd.DataFrame, period: Mapping[str, Any], *,
+              reasons: bool = True) -> pd.DataFrame:
+    """One ``abc`` row per customer: the tier of the period's revenue (``period``: the
+    values :func:`period_args` gives)."""
     revenue = table["revenue"]
     rows = pd.DataFrame({"customer_id": table["customer_id"].to_numpy(), "source": "abc",
                          "label": table["abc_tier"].astype(str).to_numpy(),
                          "value": revenue.to_numpy(dtype=np.float64), "reason": ""})
     if not reasons:
         return rows
-    return rows.assign(reason=np.where(revenue.to_numpy() > 0,
-                                       "revenue " + _text(revenue) + " in " + period_text,
-                                       "no revenue in " + period_text))
+    size = len(table)
+    when = {name: texts.literal(value) for name, value in period.items()}
+    return rows.assign(reason=texts.choose(size, [
+        (revenue.to_numpy() > 0, "tier.revenue", {"revenue": texts.numbers(revenue, 2), **when}),
+        (None, "tier.no_revenue", when)]))
 
 
 def scheme_rows(assignment: pd.DataFrame, schemes: Mapping[int, Scheme],
@@ -106,15 +109,17 @@ def scheme_rows(assignment: pd.DataFrame, schemes: Mapping[int, Scheme],
                          "value": placed["value"].to_numpy(dtype=np.float64), "reason": ""})
     if not reasons:
         return rows
+    size = len(placed)
     kinds = placed["scheme"].map({k: s.kind for k, s in schemes.items()})
-    figure = kinds.map(SCHEME_FIGURES)
-    rank = kinds.isin(RANK_KINDS).to_numpy()
-    moved = "moved to band '" + placed["label"].astype(str) + "' ("
-    shown = figure + " " + _text(placed["value"]) + ")"
-    ranked = ("top " + _text(_band_uppers(placed, schemes)) + " %: " + _text(placed["value"])
-              + " " + figure + ")")
-    reason = (moved + shown).where(~rank, moved + ranked)
-    return rows.assign(reason=reason.to_numpy(dtype=object))
+    rank = kinds.map({key: kind.ranked for key, kind in SCHEME_KINDS.items()}).to_numpy(
+        dtype=bool, na_value=False)
+    common = {"band": texts.strings(placed["label"]), "figure": texts.strings(kinds)}
+    value = texts.numbers(placed["value"])
+    reason = texts.choose(size, [
+        (rank, "scheme.band_top", {**common, "top": texts.numbers(_band_uppers(placed, schemes)),
+                                   "value": value}),
+        (None, "scheme.band", {**common, "value": value})])
+    return rows.assign(reason=reason)
 
 
 def _band_uppers(placed: pd.DataFrame, schemes: Mapping[int, Scheme]) -> pd.Series:
@@ -260,10 +265,10 @@ class Ledger:
         return bool(self.closed) or bool((self.open["key"] < 0).any()) or bool(self._finished)
 
 
-def period_text(start: dt.date, end: dt.date) -> str:
-    days = (end - start).days + 1
-    return f"the {days} days to {end.isoformat()}"
+def period_args(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The period of the tier reasons as stored values: its length in days and last day."""
+    return {"days": (end - start).days + 1, "end": end.isoformat()}
 
 
-__all__ = ["COLUMNS", "Changes", "Ledger", "OPEN_COLUMNS", "changes", "empty_rows", "period_text",
+__all__ = ["COLUMNS", "Changes", "Ledger", "OPEN_COLUMNS", "changes", "empty_rows", "period_args",
            "scheme_rows", "status_rows", "tier_rows"]

@@ -4,11 +4,13 @@ The last 30 days (ending on the as-of date) against the 30 days before, for reve
 order count separately, whatever period the cockpit shows. A surge is growth ``>= +50 %``, a
 drop ``<= -50 %``, each only when the absolute change reaches the floor of the settings.
 
-Where SPEC.md is silent (docs/decisions.md): when the earlier 30 days had nothing (0), growth
-is empty but any rise of at least the floor is a surge (a fall of at least the floor, possible
-only through returns, a drop). Growth divides by the absolute earlier value, as ``growth_pct``
-does. The comparison is made in whole cents and whole orders, so a change of exactly 50 % is
-decided exactly.
+Zero and negative bases (SPEC.md): when the earlier 30 days had nothing (0, or net returns),
+growth is empty, a surge is a later 30 days of at least the floor (the later value itself, not
+the change: climbing from -800 of returns to 300 is no surge at a floor of 1,000), and there is
+no drop. A customer with nothing in the later 30 days (0 or net returns) is never a surge.
+Otherwise, a drop may end at or below nothing (2,000 before, 300 of returns now: -115 %).
+The comparison is made in whole cents and whole orders, so a change of exactly 50 % and a
+value exactly at the floor are decided exactly.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ def _flags(current: np.ndarray, previous: np.ndarray, floor: float, money: bool)
     before = cents(previous) if money else np.asarray(previous, dtype=np.int64)
     minimum = int(cents(floor)) if money else int(np.ceil(floor))
     change = now - before
-    base = np.abs(before) * MOVER_GROWTH_PCT
-    surge = (change > 0) & (change >= minimum) & ((before == 0) | (change * 100 >= base))
-    drop = (change < 0) & (-change >= minimum) & ((before == 0) | (-change * 100 >= base))
+    base = before * MOVER_GROWTH_PCT
+    had = before > 0  # an earlier 30 days with something to measure growth against
+    surge = (now > 0) & np.where(had, (change >= minimum) & (change * 100 >= base),
+                                 now >= minimum)
+    drop = had & (-change >= minimum) & (-change * 100 >= base)
     return {
         "change": change / 100.0 if money else change,
         "growth_pct": growth_pct(now, before),

@@ -43,7 +43,8 @@ def anonymous_revenue(anonymous: pd.DataFrame | None, first: object, last: objec
 def kpi_totals(table: pd.DataFrame, anonymous: pd.DataFrame | None,
                period: Period) -> pd.DataFrame:
     """The KPI cards: each figure for the period and the previous period, with the change in
-    % (empty when the previous value is 0)."""
+    % (empty when the previous value is 0). The gross margin sums the customers whose lines
+    have known unit costs; it is empty when no line of either period has one."""
     first = table["first_order_date"]
     prev_start, prev_end = pd.Timestamp(period.prev_start), pd.Timestamp(period.prev_end)
     existed_before = (first <= prev_end).to_numpy() | ~(
@@ -68,6 +69,8 @@ def kpi_totals(table: pd.DataFrame, anonymous: pd.DataFrame | None,
     }
     frame = pd.DataFrame({"current": pd.Series(current), "previous": pd.Series(previous)})
     frame = frame.reindex(list(KPIS)).astype(np.float64)
+    if not (table["gross_margin"].notna().any() or table["gross_margin_prev"].notna().any()):
+        frame.loc["gross_margin"] = np.nan  # no unit cost known in either period: no figure
     return frame.assign(change_pct=growth_pct(frame["current"], frame["previous"]))
 
 
@@ -81,11 +84,30 @@ def _counts(status: pd.Series) -> dict[str, int]:
 
 
 def status_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Customers per status (and new), with their share of all customers in %."""
+    """Customers per status (and new, and one-time buyers), with their share of all
+    customers in %."""
     counts = pd.Series(_counts(table["status"])).reindex(list(STATUSES))
     counts["new"] = int(table["is_new"].sum())
+    counts["once"] = int(table["one_time_buyer"].to_numpy(dtype=bool, na_value=False).sum())
     share = counts / len(table) * 100 if len(table) else counts * np.nan
     return pd.DataFrame({"customers": counts.astype(np.int64), "share_pct": share})
+
+
+CALL_FIRST = 8
+CALL_FIRST_COLUMNS = ["customer_id", "customer_code", "customer_name", "account_manager",
+                      "status", "one_time_buyer", "money_at_risk", "churn_probability",
+                      "days_since_last_order", "mean_gap_days", "revenue_if_stayed"]
+
+
+def call_first(table: pd.DataFrame, top: int = CALL_FIRST) -> pd.DataFrame:
+    """The customers most worth a call today: money at risk (to the cent) highest first,
+    ties by customer code; customers with nothing at risk are left out."""
+    risk = table["money_at_risk"].to_numpy(dtype=np.float64, na_value=np.nan)
+    keep = np.flatnonzero(np.round(np.nan_to_num(risk, nan=0.0), 2) > 0)
+    rows = table.iloc[keep]
+    order = np.lexsort([rows["customer_code"].to_numpy(dtype=str),
+                        -np.round(risk[keep], 2)])[:top]
+    return rows.iloc[order][CALL_FIRST_COLUMNS].reset_index(drop=True)
 
 
 def tier_summary(table: pd.DataFrame, column: str = "abc_tier",
@@ -116,5 +138,5 @@ def cockpit_overview(table: pd.DataFrame, anonymous: pd.DataFrame | None, period
     )
 
 
-__all__ = ["KPIS", "Overview", "anonymous_revenue", "cockpit_overview", "kpi_totals",
-           "status_summary", "tier_summary"]
+__all__ = ["CALL_FIRST", "CALL_FIRST_COLUMNS", "KPIS", "Overview", "anonymous_revenue",
+           "call_first", "cockpit_overview", "kpi_totals", "status_summary", "tier_summary"]

@@ -105,13 +105,16 @@ def weekday_pattern(days: pd.DataFrame, as_of: Any, window_days: int = 365) -> p
                          "share_pct": share})
 
 
-def usual_weekday(pattern: pd.DataFrame, minimum_share_pct: float = 30.0) -> int | None:
-    """The weekday of most purchase days, when it holds at least ``minimum_share_pct`` of
-    them (else there is no usual weekday)."""
-    if pattern["purchase_days"].sum() == 0:
+def usual_weekday(pattern: pd.DataFrame, minimum_days: int = 3) -> int | None:
+    """The weekday the customer usually orders on (0 = Monday): the weekday of most distinct
+    purchase days in ``pattern`` (:func:`weekday_pattern`, the last 365 days), a tie going to
+    the earliest weekday from Monday; None with fewer than ``minimum_days`` purchase days
+    (too few to speak of a habit). The same counts as the weekday chart, so the fact and the
+    highlighted bar always agree."""
+    counts = pattern["purchase_days"].to_numpy(dtype=np.int64)
+    if int(counts.sum()) < minimum_days:
         return None
-    best = int(pattern["purchase_days"].to_numpy().argmax())
-    return best if pattern["share_pct"].iat[best] >= minimum_share_pct else None
+    return int(counts.argmax())  # argmax keeps the first (earliest) of equal counts
 
 
 def preferences(mix: pd.DataFrame, top: int = 8) -> tuple[pd.DataFrame, pd.DataFrame]:

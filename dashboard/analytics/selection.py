@@ -1,4 +1,4 @@
-"""Which customers a cockpit link means (the list selector of ``layouts/links.py``).
+"""Which customers a cockpit link means (the list selector of ``dashboard/filters.py``).
 
 Every count on the cockpit links to a customer list; the list keeps exactly the customers of
 the customer table that match every part of the :class:`Selector` given:
@@ -13,6 +13,7 @@ the customer table that match every part of the :class:`Selector` given:
                           ``orders_drop``: the 30-day surges and drops)
 ``scheme=7&band=2``       in band 2 (counting from 1) of classification scheme 7 as of the
                           as-of date; ``scheme=7`` alone: in any band of scheme 7
+``segment=3``             in the segment of segmentation rule 3 (its open membership)
 ========================  ===========================================================
 
 A scheme's bands are not columns of the customer table: the caller passes them as
@@ -46,12 +47,14 @@ class Selector:
 
     status: str | None = None
     new: bool = False
+    once: bool = False  # one-time buyers: exactly one purchase occasion so far
     tier: str | None = None
     tier_prev: str | None = None
     move: str | None = None
     mover: str | None = None
     scheme: int | None = None  # a classification scheme's id
     band: int | None = None  # a band of ``scheme``, counting from 1
+    segment: int | None = None  # a segmentation rule's id: the customers in its segment
 
     def __post_init__(self) -> None:
         allowed = {"status": STATUSES, "tier": TIERS, "tier_prev": (*TIERS, NO_TIER),
@@ -66,6 +69,8 @@ class Selector:
         if self.band is not None and (self.scheme is None or isinstance(self.band, bool)
                                       or self.band < 1):
             raise ValueError("A band is a number from 1 and needs its scheme.")
+        if self.segment is not None and (isinstance(self.segment, bool) or self.segment < 1):
+            raise ValueError(f"A rule id is a positive number, not {self.segment!r}.")
 
     @property
     def is_empty(self) -> bool:
@@ -77,11 +82,17 @@ def _equals(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
 
 
 def selection_mask(table: pd.DataFrame, selector: Selector,
-                   scheme_band: pd.Series | None = None) -> np.ndarray:
+                   scheme_band: pd.Series | None = None,
+                   segment_members: pd.Index | None = None) -> np.ndarray:
     """True for the rows of the customer table ``selector`` keeps. ``scheme_band``: for a
     scheme selector, the band number (from 1) of each customer in that scheme, indexed by
-    customer id (customers in no band absent or empty)."""
+    customer id (customers in no band absent or empty); ``segment_members``: for a segment
+    selector, the ids of the customers in that segment."""
     mask = np.ones(len(table), dtype=bool)
+    if selector.segment is not None:
+        if segment_members is None:
+            raise ValueError("A segment selector needs the segment's customers.")
+        mask &= table["customer_id"].isin(segment_members).to_numpy(dtype=bool)
     if selector.scheme is not None:
         if scheme_band is None:
             raise ValueError("A scheme selector needs the customers' bands (scheme_band).")
@@ -92,6 +103,8 @@ def selection_mask(table: pd.DataFrame, selector: Selector,
         mask &= _equals(table, "status", selector.status)
     if selector.new:
         mask &= table["is_new"].to_numpy(dtype=bool, na_value=False)
+    if selector.once:
+        mask &= table["one_time_buyer"].to_numpy(dtype=bool, na_value=False)
     if selector.tier:
         mask &= _equals(table, "abc_tier", selector.tier)
     if selector.tier_prev == NO_TIER:
@@ -114,8 +127,9 @@ def select(table: pd.DataFrame, selector: Selector,
 
 
 def count(table: pd.DataFrame, selector: Selector,
-          scheme_band: pd.Series | None = None) -> int:
-    return int(selection_mask(table, selector, scheme_band).sum())
+          scheme_band: pd.Series | None = None,
+          segment_members: pd.Index | None = None) -> int:
+    return int(selection_mask(table, selector, scheme_band, segment_members).sum())
 
 
 def _counts(values: pd.Series, labels: tuple[str, ...]) -> pd.Series:

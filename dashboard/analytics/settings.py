@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 ABC_METHODS = ("dynamic", "fixed")
+STATUS_RULES = ("churn", "risk")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,9 @@ class FigureSettings:
     ``ValueError`` with a message naming the setting.
     """
 
+    status_rule: str = "churn"
+    churning_p: float = 0.5
+    lost_p: float = 0.85
     risk_churning: float = 2.0
     risk_lost: float = 4.0
     lost_days: int = 365
@@ -63,6 +67,10 @@ def _coerce(name: str, raw: Any, kind: Any) -> Any:
 
 def _problems(s: FigureSettings) -> list[str]:
     out = []
+    if s.status_rule not in STATUS_RULES:
+        out.append(f"STATUS_RULE must be one of {', '.join(STATUS_RULES)}")
+    if not 0 < s.churning_p < s.lost_p <= 1:
+        out.append("CHURNING_P and LOST_P must satisfy 0 < CHURNING_P < LOST_P <= 1")
     if not 0 < s.risk_churning < s.risk_lost:
         out.append("RISK_CHURNING must be above 0 and below RISK_LOST")
     if s.lost_days < 1:

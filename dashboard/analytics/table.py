@@ -5,6 +5,11 @@ churn columns are joined to it by the caller. Customers are listed by customer c
 Status, tier, move, action and mover columns are categorical (their categories are the
 constants of ``status``, ``abc`` and ``movers``); an empty value is missing.
 
+The churn predictions (``churn_choice.chosen_predictions``: the model chosen and fitted as of
+the as-of date, applied to the history up to it for ``status`` and up to the previous period's
+end for ``status_prev``) are computed here unless the caller passes them (the service passes
+its cached ones); their columns :data:`CHURN_COLUMNS` are part of the table.
+
 Tiers, ranks and borrowed gaps compare a customer with the others, so compute the table on
 every customer record and narrow it to a user's scope afterwards: a rep sees the same tier as
 the owner.
@@ -31,10 +36,16 @@ from dashboard.analytics.abc import (
     movement_codes,
     tier_codes,
 )
+from dashboard.analytics.churn_choice import chosen_predictions
+from dashboard.analytics.churn_model import ChurnFit
 from dashboard.analytics.features import SUM_COLUMNS, Columns, period_columns, required_cuts
+from dashboard.analytics.headroom import headroom
 from dashboard.analytics.history import History
 from dashboard.analytics.movers import mover_columns
 from dashboard.analytics.movers import required_cuts as mover_cuts
+from dashboard.analytics.own_past import COLUMNS as OWN_PAST_COLUMNS
+from dashboard.analytics.own_past import own_past_columns
+from dashboard.analytics.own_past import required_cuts as own_past_cuts
 from dashboard.analytics.periods import Period, day_number, period_bounds
 from dashboard.analytics.ranking import group_codes, rank_in_type
 from dashboard.analytics.settings import FigureSettings
@@ -55,32 +66,53 @@ FIGURES = [
     "mean_gap_days_prev", "risk_score_prev", "risk_change_pct",
     "revenue_30d", "revenue_prev_30d", "revenue_change", "revenue_growth_pct", "revenue_move",
     "orders_30d", "orders_prev_30d", "orders_change", "orders_growth_pct", "orders_move",
+    "potential", "headroom",
+    *OWN_PAST_COLUMNS,
 ]
-TABLE_COLUMNS = [*IDENTITY.values(), *FIGURES]
+CHURN_COLUMNS = ["churn_probability", "expected_orders_next_90d", "expected_value_next_90d",
+                 "p_alive", "usual_gap_days", "revenue_if_stayed", "money_at_risk"]
+TABLE_COLUMNS = [*IDENTITY.values(), *FIGURES[:2], "one_time_buyer", *FIGURES[2:],
+                 *CHURN_COLUMNS]
+WALLET_COLUMNS = ("potential", "headroom")  # from analytics.headroom, among existing customers
 
 
 def customer_table(days: pd.DataFrame, customers: pd.DataFrame, as_of: Any,
-                   period: str | Period, settings: Any) -> pd.DataFrame:
+                   period: str | Period, settings: Any,
+                   churn: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
+                   churn_fit: ChurnFit | None = None) -> pd.DataFrame:
     """Every figure per customer as of ``as_of`` over ``period`` (a key of
     :data:`~dashboard.analytics.periods.PERIODS` or a :class:`Period` ending on ``as_of``).
-    ``settings`` is a :class:`FigureSettings` or the product settings."""
+    ``settings`` is a :class:`FigureSettings` or the product settings. ``churn``: the
+    prediction tables as of ``as_of`` and as of the previous period's end (computed when
+    not given; a previous one of ``None`` leaves ``status_prev`` to the risk-score rule).
+    ``churn_fit``: the churn fit (and choice) as of ``as_of`` to apply instead of fitting
+    again when ``churn`` is not given (the tables of several periods share one)."""
     bounds = period_bounds(as_of, period)
     rules = settings if isinstance(settings, FigureSettings) else (
         FigureSettings.from_settings(settings))
     people = customer_records(customers)
     history = History.build(days, people["customer_id"].to_numpy())
+    if churn is None:
+        now = chosen_predictions(days, bounds.end, rules.horizon_days, churn_fit)
+        churn = (now.table, chosen_predictions(days, bounds.prev_end, rules.horizon_days,
+                                               now.fit, apply=True).table)
     as_of_day = day_number(bounds.end)
-    segments = history.segments(required_cuts(bounds) + mover_cuts(as_of_day), SUM_COLUMNS)
+    segments = history.segments(required_cuts(bounds) + mover_cuts(as_of_day)
+                                + own_past_cuts(as_of_day), SUM_COLUMNS)
     columns: Columns = {name: people[name].array for name in people.columns}
     columns.update(period_columns(segments, group_codes(people["customer_type"]), bounds))
     columns.update(mover_columns(segments, as_of_day, rules))
+    columns.update(own_past_columns(segments, as_of_day))
+    columns.update(_churn_columns(people, *churn))
     columns.update(_classify(columns, people, bounds, rules))
     for name in ("days_since_last_order", "days_since_last_order_prev"):
         columns[name] = pd.array(columns[name], dtype="Int64")
-    table = pd.DataFrame({name: columns[name] for name in TABLE_COLUMNS})
+    table = pd.DataFrame({name: columns[name] for name in TABLE_COLUMNS
+                          if name not in WALLET_COLUMNS})
     existed = table["first_order_date"].notna().to_numpy() | ~(
         table["created_date"] > pd.Timestamp(bounds.end)).to_numpy(dtype=bool, na_value=False)
-    return table if existed.all() else table.loc[existed].reset_index(drop=True)
+    table = table if existed.all() else table.loc[existed].reset_index(drop=True)
+    return table.join(headroom(table)[list(WALLET_COLUMNS)])[TABLE_COLUMNS]
 
 
 def customer_records(customers: pd.DataFrame) -> pd.DataFrame:
@@ -103,6 +135,22 @@ def customer_records(customers: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("customer_code", kind="stable").reset_index(drop=True)
 
 
+def _churn_columns(people: pd.DataFrame, now: pd.DataFrame,
+                   prev: pd.DataFrame | None) -> Columns:
+    """The churn columns in ``people``'s order; ``churn_probability_prev`` for ``status_prev``
+    and ``one_time_buyer`` (exactly one purchase occasion by the as-of date)."""
+    ids = pd.Index(people["customer_id"])
+    rows = now.set_index("customer_id").reindex(ids)
+    out: Columns = {name: rows[name].to_numpy(dtype=np.float64) for name in CHURN_COLUMNS}
+    out["churn_probability_prev"] = (np.full(len(ids), np.nan) if prev is None else
+                                     prev.set_index("customer_id")["churn_probability"]
+                                     .reindex(ids).to_numpy(dtype=np.float64))
+    freq = rows["frequency"].to_numpy(dtype=np.float64)
+    out["one_time_buyer"] = pd.array(np.where(np.isnan(freq), None, freq == 0),
+                                     dtype="boolean")
+    return out
+
+
 def _classify(columns: Columns, people: pd.DataFrame, bounds: Period,
               rules: FigureSettings) -> Columns:
     """Status, tiers, movement, action and rank; ``people`` is sorted by customer code."""
@@ -116,9 +164,11 @@ def _classify(columns: Columns, people: pd.DataFrame, bounds: Period,
     start, end = np.datetime64(bounds.start, "ns"), np.datetime64(bounds.end, "ns")
     return {
         "status": categorical(status_codes(columns["risk_score"],
-                                           columns["days_since_last_order"], rules), STATUSES),
+                                           columns["days_since_last_order"], rules,
+                                           columns["churn_probability"]), STATUSES),
         "status_prev": categorical(status_codes(columns["risk_score_prev"],
-                                                columns["days_since_last_order_prev"], rules),
+                                                columns["days_since_last_order_prev"], rules,
+                                                columns["churn_probability_prev"]),
                                    STATUSES),
         "is_new": (first >= start) & (first <= end),
         "abc_tier": categorical(tier, TIERS),
@@ -130,4 +180,4 @@ def _classify(columns: Columns, people: pd.DataFrame, bounds: Period,
     }
 
 
-__all__ = ["TABLE_COLUMNS", "customer_records", "customer_table"]
+__all__ = ["CHURN_COLUMNS", "TABLE_COLUMNS", "customer_records", "customer_table"]

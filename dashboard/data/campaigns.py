@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.data.bulk import bulk_insert
@@ -246,19 +246,27 @@ SEND_COLUMNS = ["outbox_id", "campaign_id", "campaign", "channel", "status", "is
                 "redeemed_order", "redeemed_amount", "last_error"]
 
 
-def load_customer_sends(session: Session, customer_id: int) -> pd.DataFrame:
-    """Every campaign message of one customer, newest first."""
+def load_sends_of(session: Session, customer_ids: Iterable[int]) -> pd.DataFrame:
+    """``customer_id`` and every campaign message (``SEND_COLUMNS``) of those customers, by
+    customer, newest first."""
+    ids = sorted({int(c) for c in customer_ids})
     rows = session.execute(
-        select(Outbox.id, Outbox.campaign_id, Campaign.name, Outbox.channel, Outbox.status,
-               Outbox.is_holdout, Outbox.coupon_code, Outbox.expires_on, Outbox.queued_at,
-               Outbox.sent_at, Outbox.redeemed_at, Order.order_no, Order.amount,
-               Outbox.last_error)
+        select(Outbox.customer_id, Outbox.id, Outbox.campaign_id, Campaign.name,
+               Outbox.channel, Outbox.status, Outbox.is_holdout, Outbox.coupon_code,
+               Outbox.expires_on, Outbox.queued_at, Outbox.sent_at, Outbox.redeemed_at,
+               Order.order_no, Order.amount, Outbox.last_error)
         .join(Campaign, Campaign.id == Outbox.campaign_id)
         .join(Order, Order.id == Outbox.redeemed_order_id, isouter=True)
-        .where(Outbox.customer_id == customer_id)
-        .order_by(Outbox.queued_at.desc(), Outbox.id.desc())
+        .where(Outbox.customer_id.in_(ids))
+        .order_by(Outbox.customer_id, Outbox.queued_at.desc(), Outbox.id.desc())
     ).all()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=SEND_COLUMNS)
+    return pd.DataFrame.from_records([tuple(r) for r in rows],
+                                     columns=["customer_id", *SEND_COLUMNS])
+
+
+def load_customer_sends(session: Session, customer_id: int) -> pd.DataFrame:
+    """Every campaign message of one customer, newest first."""
+    return load_sends_of(session, [customer_id]).drop(columns=["customer_id"])
 
 
 UNKNOWN_COLUMNS = ["outbox_id", "campaign_id", "campaign", "customer_id", "code", "name",
@@ -390,3 +398,23 @@ def match_redemptions(session: Session) -> int:
                .to_dict("records"))
     session.execute(update(Outbox), changes)
     return len(changes)
+
+
+def load_orders_after(session: Session, customer_ids: Iterable[int],
+                      after: dt.datetime) -> pd.DataFrame:
+    """Per customer (``customer_id``, ``orders``, ``revenue``): the orders dated on the day of
+    ``after`` with a time of day (``ordered_at``) later than ``after``. An order counts as
+    in the rollup: its amount is revenue (a return lowers it), and it is an order unless
+    all its lines are returns."""
+    parts = []
+    for ids in _chunks(customer_ids):
+        rows = session.execute(
+            select(Order.customer_id, func.sum(Order.amount),
+                   func.sum(case((Order.is_return.is_(False), 1), else_=0)))
+            .where(Order.customer_id.in_(ids), Order.order_date == after.date(),
+                   Order.ordered_at.is_not(None), Order.ordered_at > after)
+            .group_by(Order.customer_id)
+        ).all()
+        parts += [tuple(r) for r in rows]
+    frame = pd.DataFrame.from_records(parts, columns=["customer_id", "revenue", "orders"])
+    return frame.astype({"customer_id": "int64", "revenue": "float64", "orders": "int64"})

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import String, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.models import Alert, Campaign, Comment, Order, Outbox, Rep, User, Visit
+from dashboard.models import (
+    Alert,
+    Campaign,
+    Comment,
+    Followup,
+    Order,
+    Outbox,
+    Rep,
+    User,
+    Visit,
+)
 
 TIMELINE_COLUMNS = ["at", "kind", "title", "detail", "extra", "amount", "by", "user_id",
                     "object_id"]
@@ -59,59 +70,101 @@ def delete_comment(session: Session, comment_id: int, *, now: dt.datetime) -> bo
 
 def _frame(session: Session, query: Any) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in session.execute(query)],
-                                     columns=TIMELINE_COLUMNS)
+                                     columns=["customer_id", *TIMELINE_COLUMNS])
 
 
-def _orders(session: Session, customer_id: int, limit: int) -> pd.DataFrame:
-    rows = session.execute(
-        select(Order.ordered_at, Order.order_date, Order.is_return, Order.order_no,
-               Order.coupon_code, Order.amount, Order.id)
-        .where(Order.customer_id == customer_id)
-        .order_by(Order.order_date.desc(), Order.id.desc()).limit(limit)
+def _newest(columns: list[Any], customer: Any, order: list[Any], where: list[Any],
+            joins: list[tuple[Any, Any]], limit: int) -> Any:
+    """``customer`` and ``columns`` of the ``limit`` newest rows (by ``order``) of each
+    customer: one query for any number of customers (a window, on SQLite and PostgreSQL)."""
+    rank = func.row_number().over(partition_by=customer, order_by=order).label("rank_")
+    inner = select(customer.label("customer_id"),
+                   *[c.label(f"c{i}") for i, c in enumerate(columns)], rank)
+    for table, on in joins:
+        inner = inner.join(table, on, isouter=True)
+    ranked = inner.where(*where).subquery()
+    return select(*[c for c in ranked.c if c.name != "rank_"]).where(ranked.c.rank_ <= limit)
+
+
+def _orders(session: Session, ids: list[int], limit: int) -> pd.DataFrame:
+    rows = session.execute(_newest(
+        [Order.ordered_at, Order.order_date, Order.is_return, Order.order_no,
+         Order.coupon_code, Order.amount, Order.id], Order.customer_id,
+        [Order.order_date.desc(), Order.id.desc()], [Order.customer_id.in_(ids)], [], limit)
     ).all()
     raw = pd.DataFrame.from_records([tuple(r) for r in rows], columns=[
-        "ordered_at", "order_date", "is_return", "title", "detail", "amount", "object_id"])
+        "customer_id", "ordered_at", "order_date", "is_return", "title", "detail", "amount",
+        "object_id"])
     when = pd.to_datetime(raw["ordered_at"]).fillna(pd.to_datetime(raw["order_date"]))
     return raw.assign(
         at=when, kind=raw["is_return"].astype(bool).map({True: "return", False: "order"}),
-        detail=raw["detail"].fillna(""), extra="", by="", user_id=None)[TIMELINE_COLUMNS]
+        detail=raw["detail"].fillna(""), extra="", by="", user_id=None,
+    )[["customer_id", *TIMELINE_COLUMNS]]
 
 
-def _visits(customer_id: int, limit: int) -> Any:
-    return (select(Visit.happened_at, Visit.kind, Visit.outcome, Visit.note, literal(""),
-                   literal(None),
-                   func.coalesce(User.username, Rep.name, ""), Visit.user_id, Visit.id)
-            .join(User, User.id == Visit.user_id, isouter=True)
-            .join(Rep, Rep.id == Visit.rep_id, isouter=True)
-            .where(Visit.customer_id == customer_id)
-            .order_by(Visit.happened_at.desc(), Visit.id.desc()).limit(limit))
+def _visits(ids: list[int], limit: int) -> Any:
+    return _newest([Visit.happened_at, Visit.kind, Visit.outcome, Visit.note, literal(""),
+                    literal(None),
+                    func.coalesce(Rep.name, func.nullif(User.display_name, ""), User.username,
+                                  ""), Visit.user_id, Visit.id], Visit.customer_id,
+                   [Visit.happened_at.desc(), Visit.id.desc()], [Visit.customer_id.in_(ids)],
+                   [(User, User.id == Visit.user_id), (Rep, Rep.id == Visit.rep_id)], limit)
 
 
-def _comments(customer_id: int, limit: int) -> Any:
-    return (select(Comment.created_at, literal("comment"),
-                   literal(""), Comment.body, Comment.updated_at,
-                   literal(None), func.coalesce(User.username, ""), Comment.user_id,
-                   Comment.id)
-            .join(User, User.id == Comment.user_id, isouter=True)
-            .where(Comment.customer_id == customer_id, Comment.deleted_at.is_(None))
-            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
+def _comments(ids: list[int], limit: int) -> Any:
+    return _newest([Comment.created_at, literal("comment"), literal(""), Comment.body,
+                    Comment.updated_at, literal(None),
+                    func.coalesce(func.nullif(User.display_name, ""), User.username, ""),
+                    Comment.user_id, Comment.id], Comment.customer_id,
+                   [Comment.created_at.desc(), Comment.id.desc()],
+                   [Comment.customer_id.in_(ids), Comment.deleted_at.is_(None)],
+                   [(User, User.id == Comment.user_id)], limit)
 
 
-def _coupons(customer_id: int, limit: int) -> Any:
-    return (select(func.coalesce(Outbox.sent_at, Outbox.queued_at), literal("coupon"),
-                   Campaign.name, Outbox.status, func.coalesce(Outbox.coupon_code, ""),
-                   Order.amount, literal(""), Campaign.created_by, Outbox.id)
-            .join(Campaign, Campaign.id == Outbox.campaign_id)
-            .join(Order, Order.id == Outbox.redeemed_order_id, isouter=True)
-            .where(Outbox.customer_id == customer_id)
-            .order_by(Outbox.queued_at.desc(), Outbox.id.desc()).limit(limit))
+def _coupons(ids: list[int], limit: int) -> Any:
+    return _newest([func.coalesce(Outbox.sent_at, Outbox.queued_at), literal("coupon"),
+                    Campaign.name, Outbox.status, func.coalesce(Outbox.coupon_code, ""),
+                    Order.amount, literal(""), Campaign.created_by, Outbox.id],
+                   Outbox.customer_id, [Outbox.queued_at.desc(), Outbox.id.desc()],
+                   [Outbox.customer_id.in_(ids)],
+                   [(Campaign, Campaign.id == Outbox.campaign_id),
+                    (Order, Order.id == Outbox.redeemed_order_id)], limit)
 
 
-def _alerts(customer_id: int, limit: int) -> Any:
-    return (select(Alert.created_at, literal("alert"), Alert.message, Alert.status,
-                   literal(""), literal(None), literal(""), literal(None), Alert.id)
-            .where(Alert.customer_id == customer_id)
-            .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit))
+def _alerts(ids: list[int], limit: int) -> Any:
+    return _newest([Alert.created_at, literal("alert"), Alert.message, Alert.status,
+                    literal(""), literal(None), literal(""), literal(None), Alert.id],
+                   Alert.customer_id, [Alert.created_at.desc(), Alert.id.desc()],
+                   [Alert.customer_id.in_(ids)], [], limit)
+
+
+def load_timelines(session: Session, customer_ids: Sequence[int],
+                   limit: int = 200) -> pd.DataFrame:
+    """``customer_id`` and the timeline (``TIMELINE_COLUMNS``, see :func:`load_timeline`) of
+    each of ``customer_ids``: at most ``limit`` rows a customer, by customer, newest first.
+    One query per kind of row, whatever the number of customers."""
+    ids = sorted({int(c) for c in customer_ids})
+    parts = [_orders(session, ids, limit)] + [
+        _frame(session, make(ids, limit))
+        for make in (_visits, _comments, _coupons, _alerts, _followups)]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["customer_id", *TIMELINE_COLUMNS])
+    merged = pd.concat(parts, ignore_index=True)
+    merged = merged.assign(customer_id=merged["customer_id"].astype("int64"),
+                           at=pd.to_datetime(merged["at"]))
+    ordered = merged.sort_values(["customer_id", "at", "object_id"],
+                                 ascending=[True, False, False], kind="stable")
+    return ordered.groupby("customer_id", sort=False).head(limit).reset_index(drop=True)
+
+
+def _followups(ids: list[int], limit: int) -> Any:
+    status = cast(Followup.due_date, String(10)) + literal(" ") + Followup.state
+    return _newest([Followup.created_at, literal("followup"), Followup.kind, Followup.note,
+                    status, literal(None), func.coalesce(Rep.name, ""), Followup.created_by,
+                    Followup.id], Followup.customer_id,
+                   [Followup.created_at.desc(), Followup.id.desc()],
+                   [Followup.customer_id.in_(ids)], [(Rep, Rep.id == Followup.rep_id)], limit)
 
 
 def load_timeline(session: Session, customer_id: int, limit: int = 200) -> pd.DataFrame:
@@ -119,15 +172,9 @@ def load_timeline(session: Session, customer_id: int, limit: int = 200) -> pd.Da
     newest first (at most ``limit`` rows). ``title`` / ``detail`` / ``extra`` per kind:
     order, return — order number / coupon code used / -; visit, call — outcome / note / -;
     comment — - / text / time of the last edit; coupon — campaign / outbox status / code
-    (``amount`` is the redeemed order's); alert — message / status / -. ``by`` is who
+    (``amount`` is the redeemed order's); alert — message / status / -; followup — kind
+    (call, visit, email) / note / "<due date> <open|done>" (``by``: the account manager it is
+    assigned to). ``by`` is who
     recorded it, ``user_id`` their user id (a comment's author may edit it)."""
-    parts = [_orders(session, customer_id, limit)] + [
-        _frame(session, make(customer_id, limit))
-        for make in (_visits, _comments, _coupons, _alerts)]
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return pd.DataFrame(columns=TIMELINE_COLUMNS)
-    merged = pd.concat(parts, ignore_index=True)
-    return (merged.assign(at=pd.to_datetime(merged["at"]))
-            .sort_values(["at", "object_id"], ascending=False, kind="stable")
-            .head(limit).reset_index(drop=True))
+    found = load_timelines(session, [customer_id], limit)
+    return found.drop(columns=["customer_id"])[TIMELINE_COLUMNS]

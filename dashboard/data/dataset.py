@@ -11,7 +11,7 @@ that columnar snapshots notice the rewrite).
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Table, delete, exists, select
+from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.models import (
@@ -24,9 +24,12 @@ from dashboard.models import (
     Product,
     Rep,
     Team,
+    User,
 )
 
 _ROOTS = (Customer, Product, Order, AnonymousDay, ImportBatch, Coupon)
+# people are never sales data, even where they point at it (a customer's own sign-in)
+_PEOPLE = frozenset({"users"})
 
 
 def sales_tables() -> list[Table]:
@@ -36,7 +39,7 @@ def sales_tables() -> list[Table]:
     while grew:
         grew = False
         for table in Base.metadata.sorted_tables:
-            if table.name not in chosen and any(
+            if table.name not in chosen and table.name not in _PEOPLE and any(
                 fk.column.table.name in chosen for fk in table.foreign_keys
             ):
                 chosen.add(table.name)
@@ -53,16 +56,26 @@ def has_sales_data(session: Session) -> bool:
 
 
 def clear_sales_data(session: Session) -> list[str]:
-    """Empty every sales-data table in the caller's transaction; returns their names."""
+    """Empty every sales-data table in the caller's transaction; returns their names. A
+    customer's own sign-in stays, unbound (it opens nothing until bound again)."""
     tables = sales_tables()
+    session.execute(update(User).where(User.customer_id.is_not(None)).values(customer_id=None))
     if session.get_bind().dialect.name == "postgresql":
         from psycopg import sql
 
+        # PostgreSQL refuses to truncate a table another (kept) table refers to, even with
+        # no row referring: those are emptied by DELETE once the rest is truncated
+        names = {t.name for t in tables}
+        referred = {fk.column.table.name for t in Base.metadata.sorted_tables
+                    if t.name not in names for fk in t.foreign_keys} & names
         statement = sql.SQL("TRUNCATE {}").format(
-            sql.SQL(", ").join(sql.Identifier(t.name) for t in tables))
+            sql.SQL(", ").join(sql.Identifier(t.name) for t in tables if t.name not in referred))
         driver = session.connection().connection.driver_connection
         with driver.cursor() as cursor:
             cursor.execute(statement)
+        for table in reversed(tables):
+            if table.name in referred:
+                session.execute(delete(table))
     else:
         for table in reversed(tables):
             session.execute(delete(table))

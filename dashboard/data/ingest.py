@@ -8,6 +8,12 @@ only rows whose values really change, so importing the same file twice changes n
 Customers and products follow "a blank cell keeps the stored value": a customers or products
 file overwrites with every non-blank value it has; order rows only fill in what is still empty
 (``fill_only``), because an old order's customer name must not undo a newer master record.
+
+A customer record created by an order import is dated by its first order (nothing dated after
+an as-of date may show in a view of that date): order rows bring the earliest order date of
+each customer as ``created_date``; it fills a blank created date with the earlier of that date
+and the customer's first stored order, and moves a created date that was its first order's date
+earlier when older orders arrive. A created date that a customers file gave is kept.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     case,
     delete,
     exists,
@@ -42,10 +49,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
+from dashboard.analytics.kinds import DEFAULT_CUSTOMER_TYPE
 from dashboard.data.bulk import analyze, bulk_insert
-from dashboard.models import Customer, CustomerDay, ImportBatch, Product, Rep, Target, utcnow
+from dashboard.models import (
+    Customer,
+    CustomerDay,
+    ImportBatch,
+    LineMoney,
+    Order,
+    Product,
+    Rep,
+    Target,
+    utcnow,
+)
 
 _money = Numeric(16, 2, asdecimal=False)
+_line_money = LineMoney
 _quantity = Numeric(14, 3, asdecimal=False)
 _stage = MetaData()
 
@@ -69,14 +88,16 @@ STG_TARGETS = _temp(
 STG_ORDERS = _temp(
     "stg_orders", Column("order_no", String(64)), Column("customer_code", String(64)),
     Column("customer_id", Integer), Column("order_date", Date), Column("ordered_at", DateTime),
-    Column("coupon_code", String(64)), Column("amount", _money), Column("is_return", Boolean),
+    Column("coupon_code", String(64)), Column("amount", _line_money),
+    Column("is_return", Boolean),
     Column("replace_lines", Boolean), Column("existing_id", Integer),
     Column("old_customer_id", Integer), Column("old_date", Date),
     Column("changed", Boolean))
 STG_LINES = _temp(
     "stg_lines", Column("order_no", String(64)), Column("line_key", String(64)),
-    Column("sku", String(64)), Column("quantity", _quantity), Column("unit_price", _money),
-    Column("unit_cost", _money), Column("amount", _money))
+    Column("sku", String(64)), Column("quantity", _quantity),
+    Column("unit_price", _line_money), Column("unit_cost", _line_money),
+    Column("amount", _line_money))
 _INDEXES = {
     "stg_customers": [Index("stg_customers_code", STG_CUSTOMERS.c.code)],
     "stg_products": [Index("stg_products_code", STG_PRODUCTS.c.code)],
@@ -213,9 +234,11 @@ _PRODUCT_FIELDS = ("name", "category", "tags", "unit_cost", "list_price")
 
 
 def _update_existing(session: Session, table: Table, key: str, staged: Table,
-                     fields: Iterable[str], *, fill_only: bool) -> int:
+                     fields: Iterable[str], *, fill_only: bool,
+                     overrides: dict | None = None) -> int:
     values = {f: _merged(table.c[f], staged.c[f], fill_only=fill_only,
                          blank="" if f == "name" else None) for f in fields}
+    values.update(overrides or {})
     if fill_only and "customer_type" in values:
         values.pop("customer_type")  # a type given with an order never overrides the record
     if not values:
@@ -247,15 +270,30 @@ def upsert_customers(session: Session, frame: pd.DataFrame, *,
     customers = Customer.__table__
     fields = [f for f in _CUSTOMER_FIELDS if f in frame or (f == "rep_id" and "rep_name" in
                                                            frame)]
-    updated = _update_existing(session, customers, "code", staged, fields, fill_only=fill_only)
+    overrides = ({"created_date": _first_order_created(customers, staged)}
+                  if fill_only and "created_date" in frame else None)
+    updated = _update_existing(session, customers, "code", staged, fields, fill_only=fill_only,
+                               overrides=overrides)
     created = _insert_new(session, customers, "code", staged, {
         "name": func.coalesce(staged.c.name, ""),
-        "customer_type": func.coalesce(staged.c.customer_type, "Retail"),
+        "customer_type": func.coalesce(staged.c.customer_type, DEFAULT_CUSTOMER_TYPE),
         "region": staged.c.region, "rep_id": staged.c.rep_id, "phone": staged.c.phone,
         "email": staged.c.email, "created_date": staged.c.created_date,
     })
     drop_stages(session, [staged])
     return created, updated
+
+
+def _first_order_created(customers: Table, staged: Table):  # noqa: ANN202
+    """The created date of an existing customer after an order import (see the module's
+    docstring): ``staged.created_date`` is the customer's earliest order date in the file."""
+    orders = Order.__table__
+    stored, given = customers.c.created_date, staged.c.created_date
+    first = (select(func.min(orders.c.order_date)).where(orders.c.customer_id == customers.c.id)
+             .scalar_subquery())
+    earliest = case((first.is_(None), given), (given < first, given), else_=first)
+    dated_by_orders = or_(stored.is_(None), and_(given < stored, stored == first))
+    return case((and_(given.is_not(None), dated_by_orders), earliest), else_=stored)
 
 
 def upsert_products(session: Session, frame: pd.DataFrame, *,

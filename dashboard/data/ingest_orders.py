@@ -43,7 +43,7 @@ from dashboard.data.ingest import (
     rowcount,
     stage,
 )
-from dashboard.models import Customer, Order, OrderLine, Product
+from dashboard.models import Customer, LineMoney, Order, OrderLine, Product
 
 _ORDER_FIELDS = ("customer_id", "order_date", "ordered_at", "coupon_code", "amount",
                  "is_return")
@@ -250,7 +250,8 @@ def _recompute_partial_orders(session: Session) -> None:
     so, lines = STG_ORDERS, OrderLine.__table__
     o = Order.__table__
     partial = select(so.c.existing_id).where(so.c.changed.is_(True), not_(so.c.replace_lines))
-    total = (select(func.round(func.coalesce(func.sum(lines.c.amount), 0), 2))
+    total = (select(func.round(func.coalesce(func.sum(lines.c.amount), 0),
+                              LineMoney.scale))
              .where(lines.c.order_id == o.c.id).scalar_subquery())
     largest = select(func.max(lines.c.quantity)).where(lines.c.order_id == o.c.id) \
         .scalar_subquery()

@@ -86,6 +86,15 @@ def get_latest_change_date(session: Session) -> dt.date | None:
     return max(dates) if dates else None
 
 
+def open_stamp(session: Session, sources_like: str) -> tuple[int, int]:
+    """(highest id, count) of the open rows whose source starts with ``sources_like``
+    (``"rule:"``): changes whenever one of them opens or closes."""
+    m = Membership
+    row = session.execute(select(func.coalesce(func.max(m.id), 0), func.count())
+                          .where(m.valid_to.is_(None), m.source.like(sources_like + "%"))).one()
+    return int(row[0]), int(row[1])
+
+
 def has_memberships(session: Session) -> bool:
     return bool(session.execute(select(exists().select_from(Membership))).scalar())
 
@@ -136,15 +145,24 @@ def close_sources(session: Session, sources: Iterable[str], valid_to: dt.date) -
     ).rowcount or 0
 
 
+def load_memberships_of(session: Session, customer_ids: Iterable[int]) -> pd.DataFrame:
+    """``customer_id`` and every membership row of those customers (``HISTORY_COLUMNS``),
+    by customer, oldest first."""
+    m = Membership
+    ids = sorted({int(c) for c in customer_ids})
+    parts = [session.execute(
+        select(m.customer_id, m.source, m.label, m.value, m.valid_from, m.valid_to, m.reason,
+               m.recorded_at)
+        .where(m.customer_id.in_(ids[start:start + _CHUNK]))
+        .order_by(m.customer_id, m.valid_from, m.recorded_at, m.id)).all()
+        for start in range(0, len(ids), _CHUNK)]
+    return pd.DataFrame.from_records([tuple(r) for part in parts for r in part],
+                                     columns=["customer_id", *HISTORY_COLUMNS])
+
+
 def load_customer_memberships(session: Session, customer_id: int) -> pd.DataFrame:
     """Every membership row of one customer, oldest first (``HISTORY_COLUMNS``)."""
-    m = Membership
-    rows = session.execute(
-        select(m.source, m.label, m.value, m.valid_from, m.valid_to, m.reason, m.recorded_at)
-        .where(m.customer_id == customer_id)
-        .order_by(m.valid_from, m.recorded_at, m.id)
-    ).all()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=HISTORY_COLUMNS)
+    return load_memberships_of(session, [customer_id]).drop(columns=["customer_id"])
 
 
 def count_open_by_label(session: Session, sources: Sequence[str],
@@ -211,18 +229,26 @@ def insert_snapshots(session: Session, frame: pd.DataFrame) -> int:
     return bulk_insert(session, CustomerSnapshot, frame[SNAPSHOT_COLUMNS])
 
 
+def load_snapshots_of(session: Session, customer_ids: Iterable[int]) -> pd.DataFrame:
+    """Those customers' snapshots (``SNAPSHOT_COLUMNS``), by customer, oldest first."""
+    s = CustomerSnapshot
+    ids = sorted({int(c) for c in customer_ids})
+    parts = [session.execute(
+        select(s.customer_id, s.as_of, s.status, s.abc_tier, s.risk_score, s.churn_probability)
+        .where(s.customer_id.in_(ids[start:start + _CHUNK])).order_by(s.customer_id, s.as_of)
+    ).all() for start in range(0, len(ids), _CHUNK)]
+    return pd.DataFrame.from_records([tuple(r) for part in parts for r in part],
+                                     columns=SNAPSHOT_COLUMNS)
+
+
 def load_customer_snapshots(session: Session, customer_id: int) -> pd.DataFrame:
     """One customer's snapshots, oldest first."""
-    s = CustomerSnapshot
-    rows = session.execute(
-        select(s.customer_id, s.as_of, s.status, s.abc_tier, s.risk_score, s.churn_probability)
-        .where(s.customer_id == customer_id).order_by(s.as_of)
-    ).all()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=SNAPSHOT_COLUMNS)
+    return load_snapshots_of(session, [customer_id])
 
 
-__all__ = ["HISTORY_COLUMNS", "OPEN_COLUMNS", "SNAPSHOT_COLUMNS", "close_memberships",
+__all__ = ["HISTORY_COLUMNS", "OPEN_COLUMNS", "SNAPSHOT_COLUMNS", "close_memberships", "open_stamp",
            "close_sources", "count_open_by_label", "delete_snapshots",
            "get_latest_change_date", "has_memberships", "insert_memberships",
            "insert_snapshots", "load_customer_memberships", "load_customer_snapshots",
+           "load_memberships_of", "load_snapshots_of",
            "load_open_memberships", "load_snapshot_dates", "load_snapshots", "recompute_lock"]

@@ -29,7 +29,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dashboard.data.bulk import bulk_insert
-from dashboard.models import AnonymousDay, CustomerDay, Order, OrderLine, RollupChange
+from dashboard.models import (
+    AnonymousDay,
+    CustomerDay,
+    LineMoney,
+    Order,
+    OrderLine,
+    RollupChange,
+)
 
 _tmp_meta = MetaData()
 _affected = Table(
@@ -69,6 +76,13 @@ def _order_figures():  # noqa: ANN202
     )
 
 
+def _money_sum(column):  # noqa: ANN001, ANN202
+    """A sum of line money at the columns' precision (4 decimals): PostgreSQL's NUMERIC rounds
+    so on insert; SQLite stores the float sum as it is, so it is rounded here, which also drops
+    the float noise of long sums and of quantity x unit cost."""
+    return func.round(func.sum(column), LineMoney.scale)
+
+
 def _customer_day_select(order_filter=None):  # noqa: ANN001, ANN202
     orders = _order_figures()
     if order_filter is not None:
@@ -78,12 +92,12 @@ def _customer_day_select(order_filter=None):  # noqa: ANN001, ANN202
     return select(
         o.c.customer_id,
         o.c.day,
-        func.sum(o.c.revenue),
+        _money_sum(o.c.revenue),
         func.sum(case((purchase, 1), else_=0)),
         func.sum(case((purchase, 0), else_=1)),
-        func.sum(o.c.return_amount),
-        func.sum(o.c.costed_revenue),
-        func.sum(o.c.cost),
+        _money_sum(o.c.return_amount),
+        _money_sum(o.c.costed_revenue),
+        _money_sum(o.c.cost),
         func.sum(case((and_(purchase, o.c.coupon_code.is_not(None)), 1), else_=0)),
     ).group_by(o.c.customer_id, o.c.day)
 
@@ -107,7 +121,8 @@ def _anonymous_select(day_filter=None):  # noqa: ANN001, ANN202
         orders = orders.where(day_filter)
     o = orders.subquery("o")
     return select(
-        o.c.day, func.sum(o.c.revenue), func.sum(case((o.c.has_purchase == 1, 1), else_=0))
+        o.c.day, _money_sum(o.c.revenue),
+        func.sum(case((o.c.has_purchase == 1, 1), else_=0))
     ).group_by(o.c.day)
 
 

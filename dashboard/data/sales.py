@@ -8,6 +8,7 @@ times faster than parsing date strings in Python at millions of rows.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,14 @@ from sqlalchemy import ColumnElement, Integer, cast, func, literal_column, selec
 from sqlalchemy.orm import Session
 
 from dashboard.data.fast import read_frame
-from dashboard.models import AnonymousDay, Customer, CustomerDay, Rep, RollupChange
+from dashboard.models import (
+    AnonymousDay,
+    Customer,
+    CustomerDay,
+    DuplicateDecision,
+    Rep,
+    RollupChange,
+)
 
 DAY_COLUMNS = [
     "customer_id",
@@ -106,8 +114,19 @@ _CUSTOMER_DTYPES = {"customer_id": "int64", "code": "object", "name": "object",
                     "created_date": "float64", "phone": "object", "email": "object"}
 
 
+def merged_away() -> Any:
+    """The ids of the customer records merged into another one (a ``merged`` duplicate
+    decision whose kept record is the other of the pair): they hold no rows any more and
+    leave every list, count and export until the merge is undone."""
+    d = DuplicateDecision
+    return select(d.customer_a).where(d.decision == "merged", d.kept_id == d.customer_b
+                                      ).union_all(
+        select(d.customer_b).where(d.decision == "merged", d.kept_id == d.customer_a))
+
+
 def load_customers(session: Session) -> pd.DataFrame:
-    """Every customer record with its account manager and team."""
+    """Every customer record with its account manager and team, without the records merged
+    into another one (:func:`merged_away`)."""
     stmt = (
         select(
             Customer.id, Customer.code, Customer.name, Customer.customer_type, Customer.region,
@@ -115,6 +134,7 @@ def load_customers(session: Session) -> pd.DataFrame:
             Customer.phone, Customer.email,
         )
         .join(Rep, Rep.id == Customer.rep_id, isouter=True)
+        .where(Customer.id.not_in(merged_away()))
         .order_by(Customer.id)
     )
     frame = read_frame(session, stmt, _CUSTOMER_DTYPES)

@@ -18,7 +18,8 @@ from dashboard.models import ClassificationScheme, Rep, SegmentRule, Team
 SCHEME_FIELDS = ("title", "comment", "colour", "customer_type", "kind", "bands", "min_spend",
                  "min_orders", "timeframe_days", "active", "team_id")
 RULE_FIELDS = ("name", "figure", "operator", "value", "value_text", "for_days", "action",
-               "segment", "active", "team_id")
+               "segment", "active", "team_id", "conditions", "actions", "followup_kind",
+               "followup_days", "subject", "share_pct")
 SCHEME_COLUMNS = ["id", *SCHEME_FIELDS, "position", "created_by", "created_at"]
 RULE_COLUMNS = ["id", *RULE_FIELDS, "created_by", "created_at"]
 

@@ -19,6 +19,8 @@ def customer_scope_clause(actor: Actor) -> ColumnElement[bool]:
         return Customer.rep_id.in_(select(Rep.id).where(Rep.team_id == actor.team_id))
     if kind == "rep":
         return Customer.rep_id == actor.rep_id
+    if kind == "customer":
+        return Customer.id == actor.customer_id
     return false()
 
 

@@ -5,7 +5,8 @@ a Parquet copy in the data folder and brings it up to date from the rollup chang
 (``rollup_changes``): only the customers whose rows changed since the snapshot are read again;
 a full rewrite of the rollup (demo, rebuild) reloads everything. Writers hold a file lock; the
 file is replaced atomically, so readers in other workers never see half a file. Each process
-also keeps the last frame it read in memory, keyed by the change id.
+also keeps the last frame it read in memory (the runtime's ``days`` memo), keyed by the
+change id.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -29,20 +28,11 @@ from dashboard.data.sales import (
     load_customer_days,
     load_rollup_changes,
 )
+from dashboard.cache import Memo
 from dashboard.db import data_identity, session_scope
 
 _FILE = "customer_days.parquet"
 _META = "customer_days.json"
-
-
-@dataclass
-class _Memo:
-    key: tuple[str, str, int] | None = None
-    frame: pd.DataFrame | None = None
-
-
-_memo = _Memo()
-_memo_lock = threading.Lock()
 
 
 @contextmanager
@@ -106,21 +96,15 @@ def _bring_up_to_date(engine: Engine, folder: Path) -> tuple[tuple[str, int], pd
     return (instance, last), frame
 
 
-def current_days(engine: Engine, folder: Path) -> pd.DataFrame:
-    """The whole rollup as a DataFrame, up to date with the database."""
+def current_days(engine: Engine, folder: Path, memo: Memo) -> pd.DataFrame:
+    """The whole rollup as a DataFrame, up to date with the database; the frame last read is
+    kept in ``memo`` (one per process: ``runtime.days``)."""
     folder = Path(folder)
     with session_scope(engine) as session:
         key = (str(folder.resolve()), *data_identity(session)[:1], get_rollup_change_id(session))
-    with _memo_lock:
-        if _memo.key == key and _memo.frame is not None:
-            return _memo.frame
+    found = memo.get(key)
+    if found is not None:
+        return found
     (instance, change_id), frame = _bring_up_to_date(engine, folder)
-    with _memo_lock:
-        _memo.key, _memo.frame = (str(folder.resolve()), instance, change_id), frame
+    memo.set((str(folder.resolve()), instance, change_id), frame)
     return frame
-
-
-def forget_memo() -> None:
-    """Drop this process's in-memory copy (tests)."""
-    with _memo_lock:
-        _memo.key, _memo.frame = None, None

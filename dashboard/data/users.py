@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from dashboard.models import LoginAttempt, Rep, Team, User, UserSession
+from dashboard.models import Customer, LoginAttempt, Rep, Team, User, UserSession
 
 # Columns a write may set; everything else is refused before SQL is built.
 USER_COLUMNS = frozenset({"username", "display_name", "password_hash", "role", "team_id",
-                          "rep_id", "is_active", "language", "password_changed_at",
+                          "rep_id", "customer_id", "is_active", "language", "password_changed_at",
                           "last_login_at"})
 
 
@@ -33,6 +34,7 @@ class SessionUser:
     rep_id: int | None
     language: str | None
     is_active: bool
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,18 @@ class UserRecord:
     rep_id: int | None
     is_active: bool
     language: str | None
+    customer_id: int | None = None
 
 
 def _record(row: Any) -> UserRecord:
     return UserRecord(id=row.id, username=row.username, display_name=row.display_name or "",
                       password_hash=row.password_hash, role=row.role, team_id=row.team_id,
-                      rep_id=row.rep_id, is_active=bool(row.is_active), language=row.language)
+                      rep_id=row.rep_id, is_active=bool(row.is_active), language=row.language,
+                      customer_id=row.customer_id)
 
 
 _USER_FIELDS = (User.id, User.username, User.display_name, User.password_hash, User.role,
-                User.team_id, User.rep_id, User.is_active, User.language)
+                User.team_id, User.rep_id, User.is_active, User.language, User.customer_id)
 
 
 def get_user_by_username(session: Session, username: str) -> UserRecord | None:
@@ -99,16 +103,18 @@ def load_users(session: Session) -> pd.DataFrame:
         select(User.id, User.username, User.display_name, User.role, User.team_id,
                Team.name.label("team"), User.rep_id, Rep.name.label("rep"), User.is_active,
                User.language, User.created_at, User.last_login_at,
-               func.coalesce(live.c.sessions, 0).label("sessions"))
+               func.coalesce(live.c.sessions, 0).label("sessions"), User.customer_id,
+               Customer.code.label("customer"))
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(Rep, Rep.id == User.rep_id)
+        .outerjoin(Customer, Customer.id == User.customer_id)
         .outerjoin(live, live.c.user_id == User.id)
         .order_by(User.username)
     )
     return pd.DataFrame(session.execute(stmt).mappings().all(),
                         columns=["id", "username", "display_name", "role", "team_id", "team",
                                  "rep_id", "rep", "is_active", "language", "created_at",
-                                 "last_login_at", "sessions"])
+                                 "last_login_at", "sessions", "customer_id", "customer"])
 
 
 def load_teams(session: Session) -> pd.DataFrame:
@@ -144,6 +150,13 @@ def _lookup_id(session: Session, model: type[Team] | type[Rep], key: str | int) 
     return None
 
 
+def get_customer_for_sign_in(session: Session, code: str) -> tuple[int, str] | None:
+    """``(id, customer type)`` of the customer with ``code`` (exactly, after trimming)."""
+    row = session.execute(select(Customer.id, Customer.customer_type)
+                          .where(Customer.code == str(code).strip())).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
 # --- sessions ---------------------------------------------------------------------------
 
 
@@ -159,7 +172,7 @@ def get_session_user(session: Session, key: str) -> SessionUser | None:
     row = session.execute(
         select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, User.id,
                User.username, User.display_name, User.role, User.team_id, User.rep_id,
-               User.language, User.is_active)
+               User.language, User.is_active, User.customer_id)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.id == key, UserSession.revoked_at.is_(None))
     ).first()
@@ -168,7 +181,7 @@ def get_session_user(session: Session, key: str) -> SessionUser | None:
     return SessionUser(session_key=row[0], created_at=row[1], last_seen_at=row[2],
                        user_id=row[3], username=row[4], display_name=row[5] or "",
                        role=row[6], team_id=row[7], rep_id=row[8], language=row[9],
-                       is_active=bool(row[10]))
+                       is_active=bool(row[10]), customer_id=row[11])
 
 
 def touch_session(session: Session, key: str, now: dt.datetime) -> None:
@@ -194,38 +207,59 @@ def revoke_user_sessions(session: Session, user_id: int, now: dt.datetime) -> in
 # --- sign-in attempts ---------------------------------------------------------------------
 
 
+def lock_sign_in_address(session: Session, ip: str) -> None:
+    """Queue the sign-in attempts from ``ip`` until this transaction ends, so that counting
+    the recent failures and recording a new attempt is atomic under any concurrency:
+    PostgreSQL takes a transaction-scoped advisory lock keyed on the address; SQLite already
+    serialises writing transactions (``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"sign-in:{ip}".encode("utf-8", "replace")).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def insert_login_attempt(session: Session, *, at: dt.datetime, username: str, ip: str,
-                         success: bool, reason: str) -> None:
-    session.execute(insert(LoginAttempt).values(at=at, username=username[:80], ip=ip[:64],
-                                                success=success, reason=reason[:80]))
+                         success: bool, reason: str) -> int:
+    """Record one attempt; its id (an attempt being checked is updated once decided)."""
+    return int(session.execute(
+        insert(LoginAttempt).values(at=at, username=username[:80], ip=ip[:64],
+                                    success=success, reason=reason[:80])
+        .returning(LoginAttempt.id)).scalar_one())
+
+
+def update_login_attempt(session: Session, attempt_id: int, *, success: bool,
+                         reason: str) -> None:
+    session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id)
+                    .values(success=success, reason=reason[:80]))
 
 
 def get_recent_failures(session: Session, *, username: str, ip: str, since: dt.datetime,
                         reasons: tuple[str, ...]) -> tuple[int, int]:
-    """Failures with one of ``reasons`` since ``since``: (for the user name, for the
-    address)."""
+    """Failures with one of ``reasons`` since ``since`` from the address ``ip``: (for the
+    user name from that address, for the address across all user names)."""
     row = session.execute(
         select(func.sum(case((LoginAttempt.username == username, 1), else_=0)),
-               func.sum(case((LoginAttempt.ip == ip, 1), else_=0)))
-        .where(LoginAttempt.at >= since, LoginAttempt.success.is_(False),
-               LoginAttempt.reason.in_(reasons),
-               or_(LoginAttempt.username == username, LoginAttempt.ip == ip))
+               func.count())
+        .where(LoginAttempt.at > since, LoginAttempt.success.is_(False),
+               LoginAttempt.reason.in_(reasons), LoginAttempt.ip == ip)
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
 def get_earliest_failure(session: Session, *, username: str, ip: str, since: dt.datetime,
-                         reasons: tuple[str, ...], limit: int) -> dt.datetime | None:
+                         reasons: tuple[str, ...], limits: tuple[int, int]) -> dt.datetime | None:
     """When the throttle opens again: the time of the failure that must leave the window
-    for fewer than ``limit`` failures to remain, for the user name or the address."""
+    for the counts to fall below ``limits`` (user name from the address, the address)."""
     times = []
-    for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
+    for user_only, limit in zip((True, False), limits, strict=True):
+        query = (select(LoginAttempt.at)
+                 .where(LoginAttempt.ip == ip, LoginAttempt.at > since,
+                        LoginAttempt.success.is_(False), LoginAttempt.reason.in_(reasons)))
+        if user_only:
+            query = query.where(LoginAttempt.username == username)
         found = session.execute(
-            select(LoginAttempt.at)
-            .where(column == value, LoginAttempt.at >= since,
-                   LoginAttempt.success.is_(False), LoginAttempt.reason.in_(reasons))
-            .order_by(LoginAttempt.at.desc()).offset(limit - 1).limit(1)
-        ).scalar()
+            query.order_by(LoginAttempt.at.desc()).offset(limit - 1).limit(1)).scalar()
         if found is not None:
             times.append(found)
     return max(times) if times else None

@@ -38,7 +38,7 @@ def summary_lines(summary: DemoSummary) -> list[str]:
 
 
 def run_demo(engine: Engine, *, customers: int, orders: int, seed: int,
-             today: dt.date | None, if_empty: bool, replace: bool,
+             today: dt.date | None, if_empty: bool, replace: bool, language: str = "en",
              echo: Callable[[str], None] = click.echo) -> DemoSummary | None:
     """Generate the demo with progress bars; ``None`` when ``if_empty`` found data. Problems
     become a one-line message (``click.ClickException``), never a traceback."""
@@ -53,7 +53,7 @@ def run_demo(engine: Engine, *, customers: int, orders: int, seed: int,
                 return None
             raise CockpitError(NOT_EMPTY)
         options = DemoOptions(customers=customers, orders=orders, seed=seed,
-                              today=today or dt.date.today())
+                              today=today or dt.date.today(), language=language)
         where = engine.url.render_as_string(hide_password=True)
         echo(f"Generating the demo distributor ({customers:,} customers, about {orders:,} "
              f"orders to {options.today.isoformat()}, seed {seed}) into {where}")

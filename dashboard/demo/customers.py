@@ -22,10 +22,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.analytics.kinds import DISTRIBUTOR, RETAIL, TRADE
 from dashboard.demo import names
 from dashboard.demo.calendar import SEASONS, profile_index
 
-TYPES = ["Retail", "Trade", "Distributor"]
+TYPES = [RETAIL, TRADE, DISTRIBUTOR]  # the order of the per-type arrays below
 TYPE_SHARE = [0.75, 0.20, 0.05]
 ARCHETYPES = ["steady", "seasonal", "churned", "slipping", "surge", "drop", "new", "one",
               "never"]

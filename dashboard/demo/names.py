@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.analytics.kinds import DISTRIBUTOR, RETAIL, TRADE
+
 # (city, pinyin, region, weight)
 CITIES = [
     ("杭州", "Hangzhou", "East China", 9), ("宁波", "Ningbo", "East China", 7),
@@ -66,10 +68,10 @@ INDUSTRIES = [
 ]
 # by customer type: (Chinese suffixes, English suffixes)
 SUFFIXES = {
-    "Retail": (["商行", "经营部", "门市部", "店"], ["Store", "Shop", "Trading"]),
-    "Trade": (["贸易有限公司", "商贸有限公司", "实业有限公司"],
+    RETAIL: (["商行", "经营部", "门市部", "店"], ["Store", "Shop", "Trading"]),
+    TRADE: (["贸易有限公司", "商贸有限公司", "实业有限公司"],
               ["Trading Co., Ltd.", "Supply Co., Ltd.", "Industrial Co., Ltd."]),
-    "Distributor": (["供应链有限公司", "集团有限公司", "贸易有限公司"],
+    DISTRIBUTOR: (["供应链有限公司", "集团有限公司", "贸易有限公司"],
                     ["Distribution Co., Ltd.", "Supply Chain Co., Ltd.", "Group Co., Ltd."]),
 }
 MAILBOXES = ["sales", "purchasing", "info", "caigou", "office", "order"]

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dashboard.demo.chinese import check_language
+
 # Keys that give each generation step its own random stream, so that a change in one step
 # does not shift the numbers of another.
 STREAMS = {
     "catalogue": 1, "traits": 2, "customers": 3, "gaps": 4, "timeline": 5, "lines": 6,
-    "finance": 7, "contacts": 8, "targets": 9, "codes": 10,
+    "finance": 7, "contacts": 8, "targets": 9, "codes": 10, "duplicates": 11,
 }
 
 
@@ -24,6 +26,7 @@ class DemoOptions:
     years: int = 3
     chunk_orders: int = 250_000  # orders generated and written per step
     defer_indexes: bool = True  # drop and rebuild secondary indexes around the load
+    language: str = "en"  # words of the demo: "en" or "zh" (figures are the same in both)
 
     def __post_init__(self) -> None:
         if self.customers < 10:
@@ -32,6 +35,7 @@ class DemoOptions:
             raise ValueError("the number of orders cannot be negative")
         if self.chunk_orders < 1_000:
             raise ValueError("chunks of fewer than 1,000 orders are not supported")
+        check_language(self.language)
 
     @property
     def start(self) -> dt.date:

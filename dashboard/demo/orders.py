@@ -20,7 +20,7 @@ from dashboard.demo.timeline import KIND_RETURN
 from dashboard.models import AnonymousDay, CustomerDay, Invoice, Order, OrderLine, Payment
 
 if TYPE_CHECKING:
-    from dashboard.demo.runner import DemoState
+    from dashboard.demo.state import DemoState
 
 
 def chunk_bounds(days: np.ndarray, size: int) -> np.ndarray:

@@ -9,20 +9,15 @@ written in chunks of whole days, so memory stays bounded at millions of orders.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard.data.audit import insert_audit
 from dashboard.data.bulk import (
     analyze,
-    bulk_insert,
     checkpoint,
     drop_deferrable,
     load_session,
@@ -34,14 +29,15 @@ from dashboard.data.dataset import clear_sales_data, ensure_teams_and_reps, has_
 from dashboard.data.rollups import mark_rollups_rebuilt
 from dashboard.db import bump_data_version, session_scope
 from dashboard.demo import people
-from dashboard.demo.calendar import cumulative_profiles, day_dates
-from dashboard.demo.catalogue import N_PRODUCTS, Catalogue, build_catalogue
+from dashboard.demo.catalogue import N_PRODUCTS, build_catalogue
 from dashboard.demo.contacts import build_comments, build_visits
 from dashboard.demo.coupons import TEMPLATES, build_coupons
 from dashboard.demo.customers import build_customers, build_traits
+from dashboard.demo.duplicates import plant_duplicates
 from dashboard.demo.options import DemoOptions
 from dashboard.demo.orders import write_order_chunks
 from dashboard.demo.schemes import ensure_demo_configuration
+from dashboard.demo.state import DemoState, DemoSummary, Progress, no_progress
 from dashboard.demo.targets import MonthlyRevenue, build_targets
 from dashboard.demo.timeline import build_timeline
 from dashboard.errors import ValidationError
@@ -70,74 +66,6 @@ NOT_EMPTY = ("The database already has customers, products or orders; the demo i
              "and reps are kept) or --if-empty to leave it as it is.")
 
 
-class Progress(Protocol):
-    def __call__(self, stage: str, total: int | None = None
-                 ) -> AbstractContextManager[Callable[[int], None]]: ...
-
-
-@contextmanager
-def no_progress(stage: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    yield lambda _n: None
-
-
-@dataclass
-class DemoSummary:
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-    emptied: list[str] = field(default_factory=list)
-    reps: pd.DataFrame | None = None  # name, team, slot, id, team_id
-
-
-@dataclass
-class DemoState:
-    """Everything the generation steps share."""
-
-    options: DemoOptions
-    session: Session
-    summary: DemoSummary
-    progress: Progress
-    next_id: dict[str, int]
-    dates: np.ndarray = field(init=False)
-    cumulative: np.ndarray = field(init=False)
-    catalogue: Catalogue | None = None
-    traits: pd.DataFrame | None = None
-    customers: pd.DataFrame | None = None
-    timeline: pd.DataFrame | None = None
-    monthly: MonthlyRevenue | None = None
-
-    def __post_init__(self) -> None:
-        self.dates = day_dates(self.options.start, self.options.n_days)
-        self.cumulative = cumulative_profiles(self.options.start, self.options.n_days)
-
-    @property
-    def today(self) -> int:
-        return self.options.n_days - 1
-
-    @property
-    def start(self) -> np.datetime64:
-        return np.datetime64(self.options.start, "D")
-
-    def ids(self, model: Any, n: int) -> int:
-        """Reserve ``n`` ids of ``model``'s table; returns the first."""
-        name = model.__table__.name
-        first = self.next_id[name]
-        self.next_id[name] = first + n
-        return first
-
-    def write(self, model: Any, frame: pd.DataFrame) -> None:
-        rows = bulk_insert(self.session, model, frame)
-        name = model.__table__.name
-        self.summary.counts[name] = self.summary.counts.get(name, 0) + rows
-
-    @contextmanager
-    def stage(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-        began = time.perf_counter()
-        with self.progress(name, total) as advance:
-            yield advance
-        self.summary.seconds[name] = self.summary.seconds.get(name, 0.0) + (
-            time.perf_counter() - began)
-
-
 def database_has_data(engine: Engine) -> bool:
     with session_scope(engine) as session:
         return has_sales_data(session)
@@ -153,7 +81,7 @@ def _prepare(session: Session, replace: bool, summary: DemoSummary) -> None:
 def _master_data(state: DemoState) -> None:
     options = state.options
     with state.stage("people and products", 3) as advance:
-        reps = ensure_teams_and_reps(state.session, people.rep_rows())
+        reps = ensure_teams_and_reps(state.session, people.rep_rows(options.language))
         state.summary.reps = reps
         advance(1)
         state.catalogue = build_catalogue(options.rng("catalogue"),
@@ -168,6 +96,8 @@ def _master_data(state: DemoState) -> None:
         state.customers = build_customers(options.rng("customers"), state.traits, state.start,
                                           people.rep_grid(reps),
                                           state.ids(Customer, options.customers))
+        state.customers, state.summary.duplicates = plant_duplicates(
+            options.rng("duplicates"), state.customers)
         state.write(Customer, state.customers)
         advance(options.customers)
 
@@ -205,13 +135,14 @@ def _finish(state: DemoState, dropped: list[Any]) -> None:
         restore_deferred(session, dropped)
         advance(1)
         reset_id_sequences(session, NUMBERED)
-        ensure_demo_configuration(session)
+        ensure_demo_configuration(session, state.options.language)
         mark_rollups_rebuilt(session)
         bump_data_version(session)
         options = state.options
         insert_audit(session, Actor.system(), "demo.generate", object_type="database",
                      detail={"customers": options.customers, "orders": options.orders,
-                             "seed": options.seed, "today": options.today.isoformat(),
+                             "seed": options.seed, "language": options.language,
+                             "today": options.today.isoformat(),
                              "emptied": state.summary.emptied, "rows": state.summary.counts})
         advance(1)
         analyze(session, LOADED)

@@ -2,8 +2,9 @@
 
 ``parse_upload`` reads and checks a file's bytes without a database (the web upload's
 preview); ``run_import`` also writes, in one transaction. Modules: ``sniff`` (format and
-encoding), ``readers``/``xlsx`` (files to text cells), ``fields``/``mapping`` (columns to
-fields), ``values``/``validate``/``orders`` (checks), ``run`` (the use case), ``report``.
+encoding), ``readers``/``xlsx`` (files to a ``raw`` table of text cells), ``fields``/``mapping``
+(columns to fields), ``values``/``validate``/``orders`` (checks), ``run`` (read, check and
+write), ``report``. The recompute after an import is ``dashboard.services.imports``.
 """
 
 from dashboard.ingest.errors import ImportValidationError, RowError

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.ingest.reasons import reason_key
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -14,6 +16,12 @@ class RowError:
     column: str
     value: str
     reason: str
+
+    @property
+    def reason_key(self) -> tuple[str, dict[str, str]] | None:
+        """The reason as a key of ``dashboard.ingest.reasons.REASONS`` and its values (for
+        wording it in the reader's language); None for a reason not declared there."""
+        return reason_key(self.reason)
 
     def __str__(self) -> str:
         shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dashboard.analytics.kinds import customer_type_list
 from dashboard.models import Customer, Order, OrderLine, Product, Rep
 
 KINDS = ("orders", "customers", "products", "targets")
@@ -43,6 +44,8 @@ FIELDS: dict[str, Field] = {
         Field("unit_price", "price", None, "price of one unit"),
         Field("amount", "money", None, "line or order amount; negative: a return"),
         Field("unit_cost", "price", None, "cost of one unit"),
+        Field("profit", "money", None, "line profit (amount minus cost): gives the unit cost "
+                                       "when there is no unit_cost"),
         Field("coupon_code", "text", _width(Order.coupon_code), "coupon code used"),
         Field("line_no", "text", _width(OrderLine.line_key), "line number inside the order"),
         Field("product_name", "text", _width(Product.name)),
@@ -50,7 +53,7 @@ FIELDS: dict[str, Field] = {
         Field("tags", "tags", None, "comma-separated"),
         Field("list_price", "price", None),
         Field("customer_name", "text", _width(Customer.name)),
-        Field("customer_type", "customer_type", None, "Retail, Trade or Distributor"),
+        Field("customer_type", "customer_type", None, customer_type_list()),
         Field("region", "text", _width(Customer.region)),
         Field("account_manager", "text", _width(Rep.name), "rep's name; a new name adds a rep"),
         Field("phone", "phone", _width(Customer.phone)),
@@ -68,7 +71,7 @@ CUSTOMER_FIELDS = ("customer_name", "customer_type", "region", "account_manager"
 #: order-level (one row per order, with its ``amount``).
 LINE_REQUIRED = ("order_id", "customer", "order_date", "product", "quantity")
 LINE_OPTIONAL = ("unit_price", "amount", "product_name", "category", "tags", "unit_cost",
-                 "coupon_code", "line_no", *CUSTOMER_FIELDS)
+                 "profit", "coupon_code", "line_no", *CUSTOMER_FIELDS)
 ORDER_REQUIRED = ("customer", "order_date", "amount")
 ORDER_OPTIONAL = ("order_id", "coupon_code", *CUSTOMER_FIELDS)
 
@@ -96,6 +99,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "unit_price": ("price", "单价"),
     "amount": ("金额",),
     "unit_cost": ("cost", "成本价", "成本单价"),
+    "profit": ("毛利", "利润"),
     "coupon_code": ("coupon", "优惠券"),
     "customer_type": ("客户类型",),
     "region": ("地区", "区域"),
@@ -108,12 +112,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "line_no": ("行号",),
     "month": ("月份",),
     "target": ("目标", "目标金额"),
-}
-
-CUSTOMER_TYPES = {
-    "retail": "Retail", "trade": "Trade", "distributor": "Distributor",
-    "零售": "Retail", "批发": "Trade", "经销": "Distributor", "批发商": "Trade",
-    "经销商": "Distributor",
 }
 
 _SPACES = re.compile(r"[\s\-]+")

@@ -123,12 +123,15 @@ def _required(kind: str, columns: dict[str, int]) -> tuple[str, tuple[str, ...]]
 
 
 def resolve_columns(kind: str, headers: list[str],
-                    user_map: Mapping[str, str] | None = None) -> ColumnMap:
+                    user_map: Mapping[str, str] | None = None, *,
+                    exact: bool = False) -> ColumnMap:
+    """``exact``: ``user_map`` is the whole mapping (the web import's form, where a field
+    left unmapped stays unmapped even if a column is named like it)."""
     if kind not in KINDS:
         raise ImportValidationError(f"Unknown import kind {kind!r}; use one of "
                                     f"{', '.join(KINDS)}.", code="kind")
     taken = _user_columns(kind, headers, user_map or {})
-    columns = {**taken, **_auto_columns(kind, headers, taken)}
+    columns = taken if exact else {**taken, **_auto_columns(kind, headers, taken)}
     mode, required = _required(kind, columns)
     missing = [f for f in required if f not in columns]
     if missing:
@@ -149,3 +152,22 @@ def resolve_columns(kind: str, headers: list[str],
     return ColumnMap(kind=kind, columns=columns, names={f: headers[i] for f, i in
                                                         columns.items()}, mode=mode,
                      ignored=ignored)
+
+
+def propose_columns(kind: str, headers: list[str]) -> dict[str, str]:
+    """The mapping a file's headers suggest (field -> header), as :func:`resolve_columns`
+    finds it, but never raising: a field two columns both look like, or none does, is left
+    out for the user to choose (the web import's editable mapping starts from this)."""
+    keys = [header_key(h) for h in headers]
+    used: set[int] = set()
+    proposed: dict[str, str] = {}
+    for name in ACCEPTED.get(kind, ()):
+        for names in ((name,), SYNONYMS.get(name, ())):
+            wanted = {header_key(n) for n in names}
+            hits = [i for i, k in enumerate(keys) if k in wanted and i not in used]
+            if len(hits) == 1:
+                used.add(hits[0])
+                proposed[name] = headers[hits[0]]
+            if hits:
+                break
+    return proposed

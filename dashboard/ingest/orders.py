@@ -1,8 +1,13 @@
 """Order rows: the checks that span rows, and the tables the database receives.
 
-Line-level rows (one per order line) are keyed inside their order by ``line_key``: the mapped
-``line_no`` when the file has one, else the product SKU; two rows with the same order and key
-are a duplicated order line. All rows of an order must agree on the customer and the date.
+Every line-level row is one order line, even when its order lists the same product again (two
+prices, a promotion, free goods, a split delivery) or repeats a row exactly. A line is keyed
+inside its order by ``line_key``: the mapped ``line_no`` when the row has one, else the row's
+position among that order's rows in the file (1, 2, ...), so importing the same file again finds
+the same lines and a corrected file replaces them. Only two rows of one order with the same
+mapped ``line_no`` are a duplicated order line. Rows of one order that name different customers
+become one order per customer (see :func:`split_by_customer`); otherwise all rows of an order
+must agree on the customer and the date.
 Order-level rows (one per order, with an ``amount``) become an order with one line; without an
 ``order_id`` the order number is derived from the row's content, so importing the same file
 again finds the same orders.
@@ -19,8 +24,14 @@ import pandas as pd
 from dashboard.ingest.mapping import ColumnMap
 from dashboard.ingest.readers import RawTable
 from dashboard.ingest.validate import Checked, ErrorLog, duplicates, parse_rows, require
+from dashboard.models import LineMoney, Order
 
 GENERATED_PREFIX = "AUTO-"
+# order money is kept at the precision its columns store (4 decimals: unit prices with 3-4
+# decimals, sub-cent line amounts), rounded here so that SQLite (which stores the float as
+# given) holds what PostgreSQL's NUMERIC holds and a re-import compares equal
+LINE_MONEY_DECIMALS = int(LineMoney.scale)
+ORDER_NO_WIDTH = int(Order.__table__.c.order_no.type.length)
 CUSTOMER_ATTRS = {"customer_name": "name", "customer_type": "customer_type",
                   "region": "region", "account_manager": "rep_name"}
 PRODUCT_ATTRS = {"product_name": "name", "category": "category", "tags": "tags",
@@ -55,9 +66,7 @@ def check_orders(raw: RawTable, columns: ColumnMap) -> tuple[pd.DataFrame, Error
 
 
 def _key_field(columns: ColumnMap) -> str:
-    if columns.mode == "order":
-        return "order_id"
-    return "line_no" if "line_no" in columns.columns else "product"
+    return "line_no" if columns.mode == "line" else "order_id"
 
 
 def _line_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame:
@@ -75,20 +84,61 @@ def _line_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame
     price = frame["unit_price"] if "unit_price" in frame else pd.Series(np.nan,
                                                                         index=frame.index)
     price = price.fillna(frame["amount"] / quantity if "amount" in frame else np.nan)
-    amount = (quantity * price).round(2)
+    amount = (quantity * price).round(LINE_MONEY_DECIMALS)
     if "amount" in frame:
-        amount = frame["amount"].round(2).where(has_amount, amount)
-    line_key = texts["product"]
+        amount = frame["amount"].round(LINE_MONEY_DECIMALS).where(has_amount, amount)
+    if "profit" in frame:  # cost of the line = amount - profit (e.g. Superstore's Profit)
+        derived = (amount - frame["profit"]) / quantity
+        given = frame["unit_cost"] if "unit_cost" in frame else pd.Series(np.nan,
+                                                                          index=frame.index)
+        frame = frame.assign(unit_cost=given.fillna(derived.where(quantity != 0)))
+    order_no, split_from = split_by_customer(texts)
+    # position among the order's rows in the file, rejected rows included, so a line keeps
+    # its key whether or not another row of its order is accepted
+    line_key = (order_no.groupby(order_no, sort=False).cumcount() + 1).astype("str")
     if "line_no" in texts:
         line_key = texts["line_no"].where(texts["line_no"] != "", line_key)
-    return frame.assign(order_no=texts["order_id"], line_key=line_key, sku=texts["product"],
-                        quantity=quantity, unit_price=price.abs().round(2),
-                        line_amount=amount)
+    return frame.assign(order_no=order_no, line_key=line_key, sku=texts["product"],
+                        quantity=quantity,
+                        unit_price=price.abs().round(LINE_MONEY_DECIMALS),
+                        line_amount=amount, identical=identical_rows(texts),
+                        split_from=split_from)
+
+
+def split_by_customer(texts: dict[str, pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Order numbers, with the rows of an order that name another customer than its first
+    named one moved to an order of their own, ``<order number>/<customer code>`` (exports
+    reuse an order number across customers; every line counts for the customer it names).
+    Also the original number of each moved row (else ""). A blank customer in a named order
+    stays a disagreement the checks report, and so does a number too long for the column."""
+    order_no = texts["order_id"]
+    none = pd.Series("", index=order_no.index, dtype="str")
+    if "customer" not in texts:
+        return order_no, none
+    customer = texts["customer"]
+    named = customer.where(customer != "")
+    first = named.groupby(order_no, sort=False).transform("first")
+    moved = (order_no != "") & named.notna() & first.notna() & (customer != first)
+    if not moved.any():
+        return order_no, none
+    own = order_no + "/" + customer
+    moved &= own.str.len() <= ORDER_NO_WIDTH
+    return order_no.where(~moved, own), order_no.where(moved, "")
+
+
+def identical_rows(texts: dict[str, pd.Series]) -> pd.Series:
+    """True for a row whose every mapped value equals an earlier row's (the order number
+    included): kept as a line of its own, and counted for the import summary."""
+    if "order_id" not in texts:
+        return pd.Series(False, index=next(iter(texts.values())).index)
+    frame = pd.DataFrame(texts)
+    return frame.duplicated(keep="first") & (texts["order_id"] != "")
 
 
 def _order_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFrame:
     require(log, frame, texts, ("order_date", "amount"))
-    amount = frame["amount"].round(2)  # 0 is a real order (free goods, a 100 % coupon)
+    # 0 is a real order (free goods, a 100 % coupon)
+    amount = frame["amount"].round(LINE_MONEY_DECIMALS)
     given = texts["order_id"] if "order_id" in texts else pd.Series("", index=frame.index,
                                                                       dtype="str")
     order_no = given.where(given != "", generated_order_numbers(frame))
@@ -101,6 +151,7 @@ def generated_order_numbers(frame: pd.DataFrame) -> pd.Series:
     """A stable number per order-level row: a hash of customer, date-time, amount and the
     row's occurrence among identical rows (two equal sales on one day stay two orders)."""
     when = frame["order_date"].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+    # to the cent, as the numbers were first derived: they must not change for stored orders
     amount = frame["amount"].round(2).map("{:.2f}".format, na_action="ignore").fillna("")
     customer = frame["customer"] if "customer" in frame else ""
     key = (customer + "|" + when + "|" + amount).astype("str")
@@ -164,15 +215,19 @@ def build_order_tables(checked: Checked) -> OrderTables:
                          ordered_at=("at", "min"), coupon_code=("coupon", "first"),
                          amount=("line_amount", "sum"), is_return=("returned", "all"))
     orders = orders.reset_index().assign(
-        amount=lambda o: o["amount"].round(2),
+        amount=lambda o: o["amount"].round(LINE_MONEY_DECIMALS),
         customer_code=lambda o: o["customer_code"].replace("", np.nan),
         replace_lines=lambda o: pd.Index(list(broken)).get_indexer(o["order_no"]) < 0,
     )
     lines = good[["order_no", "line_key", "sku", "quantity", "unit_price"]].assign(
-        unit_cost=good["unit_cost"] if "unit_cost" in good else np.nan,
+        unit_cost=(good["unit_cost"].round(LINE_MONEY_DECIMALS) if "unit_cost" in good
+                   else np.nan),
         amount=good["line_amount"])
     named = good[good["customer"] != ""]
+    first_day = named.groupby("customer", sort=False)["order_date"].min().dt.normalize()
     customers = _last_values(named, "customer", CUSTOMER_ATTRS)
+    # a customer created by an order import is dated by its first order (SPEC "Time")
+    customers["created_date"] = first_day.reindex(customers["code"]).to_numpy()
     products = (_last_values(good, "sku", PRODUCT_ATTRS) if checked.mode == "line"
                 else pd.DataFrame({"code": pd.Series([], dtype="str")}))
     reps = sorted(set(customers["rep_name"].dropna())) if "rep_name" in customers else []

@@ -1,8 +1,8 @@
 """Read a CSV, XLSX or Parquet file into a table of text cells.
 
-Every reader returns a :class:`RawTable`: the header as the file shows it, one text column per
-header position (blank cells are ``""``), and for each data row its number as a spreadsheet
-shows it (the header is row 1). Blank lines are dropped and counted. Values are parsed later
+Every reader returns a :class:`~dashboard.ingest.raw.RawTable`: the header as the file shows
+it, one text column per header position (blank cells are ``""``), and for each data row its
+number as a spreadsheet shows it (the header is row 1). Blank lines are dropped and counted. Values are parsed later
 (:mod:`dashboard.ingest.values`), so every format goes through the same checks.
 """
 
@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from dashboard.ingest.errors import ImportValidationError
-from dashboard.ingest.fields import normalise_header
+from dashboard.ingest.raw import RawTable, finish
 from dashboard.ingest.sniff import decode_text, detect_format
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -37,26 +36,6 @@ def _has_blank_line(body: str) -> bool:
             or _SPACE_LINE.search(body) is not None or _SPACE_LINE_CR.search(body) is not None)
 
 
-@dataclass
-class RawTable:
-    """``frame`` has integer column labels (header positions) and text values; ``rows``
-    holds the spreadsheet row number of each frame row; ``overflow`` the number of values a
-    row had when it had more non-empty values than the header has columns (else 0)."""
-
-    format: str
-    encoding: str | None
-    headers: list[str]
-    frame: pd.DataFrame
-    rows: np.ndarray
-    blank_lines: int = 0
-    overflow: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    delimiter: str | None = None
-
-    @property
-    def data_rows(self) -> int:
-        return len(self.frame)
-
-
 def read_table(data: bytes, filename: str, *, encoding: str | None = None,
                sheet: str | None = None) -> RawTable:
     """Detect the format by content and read the file."""
@@ -68,33 +47,6 @@ def read_table(data: bytes, filename: str, *, encoding: str | None = None,
     if fmt == "parquet":
         return read_parquet(data)
     return read_csv(data, encoding=encoding)
-
-
-def finish(fmt: str, headers: list[str], frame: pd.DataFrame, first_row: int, *,
-           encoding: str | None = None, overflow: np.ndarray | None = None,
-           delimiter: str | None = None) -> RawTable:
-    """Number the rows (``first_row`` is the spreadsheet row of frame row 0), drop blank
-    rows and build the :class:`RawTable`."""
-    frame.columns = range(frame.shape[1])
-    rows = np.arange(first_row, first_row + len(frame), dtype=np.int64)
-    over = np.zeros(len(frame), dtype=np.int64) if overflow is None else overflow
-    blank = over == 0
-    for position in frame.columns:
-        column = frame[position]
-        empty = column == "" if column.dtype == "str" else column.to_numpy(dtype=object) == ""
-        blank &= np.asarray(empty, dtype=bool)
-    keep = ~blank
-    kept = frame.loc[keep] if blank.any() else frame
-    return RawTable(
-        format=fmt,
-        encoding=encoding,
-        headers=[normalise_header(h) for h in headers],
-        frame=kept.reset_index(drop=True),
-        rows=rows[keep],
-        blank_lines=int(blank.sum()),
-        overflow=over[keep],
-        delimiter=delimiter,
-    )
 
 
 # --- CSV ----------------------------------------------------------------------------------------

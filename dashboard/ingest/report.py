@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 
+from dashboard.i18n import ngettext
 from dashboard.ingest.errors import RowError
 
 #: ``preview`` (dry run), ``rejected`` (strict mode found bad rows: nothing written),
@@ -28,6 +30,8 @@ class ImportReport:
     blank_lines: int = 0
     anonymous_rows: int = 0
     return_rows: int = 0
+    identical_rows: int = 0
+    split_orders: int = 0
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
@@ -36,6 +40,16 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     batch_id: int | None = None
     seconds: float = 0.0
+    #: ``time.perf_counter()`` when the user started the import; :meth:`finish` measures
+    #: from it, so the time told is the time the user waited
+    started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def finish(self) -> float:
+        """Record the time from the start to now: call it when the last step the user waits
+        for (the rollups, then the recompute that follows an import) is done; calling it again
+        later extends the time."""
+        self.seconds = time.perf_counter() - self.started
+        return self.seconds
 
     @property
     def ok(self) -> bool:
@@ -51,12 +65,26 @@ class ImportReport:
         """The counts recorded in the audit log and the import batch."""
         data = asdict(self)
         data.pop("errors")
+        data.pop("started")
         data["error_count"] = len(self.errors)
         data["first_errors"] = [str(e) for e in self.errors[:20]]
         return data
 
     def summary_lines(self, *, max_errors: int = 20) -> list[str]:
         lines = [self._headline(), self._rows_line()]
+        if self.identical_rows:
+            lines.append(ngettext(
+                "{n} row repeated an earlier row of its order exactly; it was kept as a line "
+                "of its own.",
+                "{n} rows repeated an earlier row of their order exactly; each was kept as a "
+                "line of its own.", self.identical_rows))
+        if self.split_orders:
+            lines.append(ngettext(
+                "{n} order number was used for several customers; its rows became one order "
+                "per customer, numbered <order number>/<customer code>.",
+                "{n} order numbers were used for several customers; their rows became one "
+                "order per customer, numbered <order number>/<customer code>.",
+                self.split_orders))
         if self.mapping:
             lines.append("Columns: " + ", ".join(f"{f} <- {c!r}" for f, c in
                                                  self.mapping.items()))

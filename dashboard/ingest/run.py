@@ -3,7 +3,8 @@
 ``parse_upload`` is the pure part (bytes in, checked rows out) shared by the CLI, the web
 upload's preview and the fuzzers; ``run_import`` adds the database. Strict by default: one bad
 row and nothing is written; ``skip_bad`` writes the good rows and reports the rest; ``dry_run``
-writes nothing at all. A crash or a kill mid-import leaves the database as it was, because the
+writes nothing at all. The importer reads and writes only: the recompute that follows an
+import is the service use case ``dashboard.services.imports.import_file``. A crash or a kill mid-import leaves the database as it was, because the
 whole write is one transaction.
 """
 
@@ -52,6 +53,8 @@ class ImportOptions:
     dry_run: bool = False
     encoding: str | None = None
     sheet: str | None = None
+    #: ``mapping`` is complete: no other column is taken by its name (the web import)
+    exact_mapping: bool = False
 
 
 def max_upload_bytes(settings) -> int:  # noqa: ANN001
@@ -61,7 +64,7 @@ def max_upload_bytes(settings) -> int:  # noqa: ANN001
 
 def parse_upload(data: bytes, filename: str, kind: str, *, mapping: dict[str, str] | None = None,
                  encoding: str | None = None, sheet: str | None = None,
-                 max_bytes: int | None = None) -> Checked:
+                 max_bytes: int | None = None, exact: bool = False) -> Checked:
     """Read and check a file's rows without touching the database. Raises only
     :class:`ImportValidationError` (for the file as a whole); bad rows are in ``errors``."""
     if max_bytes is not None and len(data) > max_bytes:
@@ -69,7 +72,7 @@ def parse_upload(data: bytes, filename: str, kind: str, *, mapping: dict[str, st
             f"The file is {len(data) / 1048576:.1f} MB; the largest accepted is "
             f"{max_bytes / 1048576:.0f} MB.", code="too_large")
     raw = read_table(data, filename, encoding=encoding, sheet=sheet)
-    columns = resolve_columns(kind, raw.headers, mapping)
+    columns = resolve_columns(kind, raw.headers, mapping, exact=exact)
     if raw.data_rows == 0:
         raise ImportValidationError("The file has a header but no data rows.", code="empty")
     if kind == "orders":
@@ -80,13 +83,17 @@ def parse_upload(data: bytes, filename: str, kind: str, *, mapping: dict[str, st
                    raw.encoding)
 
 
-def _report(checked: Checked, filename: str, options: ImportOptions) -> ImportReport:
+def _report(checked: Checked, filename: str, options: ImportOptions,
+            started: float) -> ImportReport:
     good = checked.good()
     orders = checked.kind == "orders"
-    returns = 0
+    returns = identical = split = 0
     if orders:
         sign = good["quantity"] if checked.mode == "line" else good["amount"]
         returns = int((sign < 0).sum())
+        identical = int(good["identical"].sum()) if "identical" in good else 0
+        if "split_from" in good:
+            split = int(good.loc[good["split_from"] != "", "split_from"].nunique())
     return ImportReport(
         kind=checked.kind, filename=filename, file_format=checked.file_format,
         encoding=checked.encoding, mode=checked.mode, dry_run=options.dry_run,
@@ -94,7 +101,8 @@ def _report(checked: Checked, filename: str, options: ImportOptions) -> ImportRe
         rows_accepted=checked.rows_accepted, rows_rejected=checked.rows_rejected,
         blank_lines=checked.blank_lines,
         anonymous_rows=int((good["customer"] == "").sum()) if orders else 0,
-        return_rows=returns,
+        return_rows=returns, identical_rows=identical,
+        split_orders=split, started=started,
         errors=[RowError(int(r.row), str(r.column), str(r.value), str(r.reason))
                 for r in checked.errors.itertuples(index=False)],
         mapping=dict(checked.columns.names), ignored_columns=list(checked.columns.ignored),
@@ -114,13 +122,14 @@ def run_import(engine: Engine, kind: str, source: bytes | Path, *, filename: str
     data = source.read_bytes() if isinstance(source, Path) else source
     name = filename or (source.name if isinstance(source, Path) else "upload")
     checked = parse_upload(data, name, kind, mapping=options.mapping,
-                           encoding=options.encoding, sheet=options.sheet)
+                           encoding=options.encoding, sheet=options.sheet,
+                           exact=options.exact_mapping)
     step("check")
     if kind == "targets":
         with session_scope(engine) as session:
             known = store.get_known_customer_codes(session, checked.frame["customer"])
         checked = checked.with_errors(unknown_customers(checked, known))
-    report = _report(checked, name, options)
+    report = _report(checked, name, options, started)
     if options.dry_run or (report.errors and not options.skip_bad):
         report.status = "preview" if options.dry_run else "rejected"
     else:
@@ -131,11 +140,9 @@ def run_import(engine: Engine, kind: str, source: bytes | Path, *, filename: str
                 "Another import or edit changed the same orders, customers or products at the "
                 "same time; nothing was written. Run the import again.", code="conflict",
             ) from exc
-    report.seconds = time.perf_counter() - started
-    if report.status == "imported":
-        from dashboard.services.recompute import recompute_after_import
-
-        recompute_after_import(engine, actor, kind)
+    # the time of the rows and rollups; the caller completes it with report.finish() after
+    # what else the user waits for (the recompute that follows an import)
+    report.finish()
     return report
 
 

@@ -9,12 +9,20 @@ thousands separators, Chinese dates) but never guessed.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.ingest.fields import CUSTOMER_TYPES
+from dashboard.analytics.kinds import (
+    CUSTOMER_TYPES,
+    customer_type_list,
+    customer_type_words,
+    word_key,
+)
+from dashboard.i18n import LANGUAGES, translate
 
 MIN_DATE = pd.Timestamp("1900-01-01")
 MAX_DATE = pd.Timestamp("2100-12-31 23:59:59")
@@ -29,8 +37,11 @@ _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 _YMD = (r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
         r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?$")
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
-_DMY = (r"^(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4})"
+_DMY = (r"^(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4}|\d{2})"
         r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?$")
+_SERIAL = r"^(?P<days>\d{5})(?:\.\d+)?$"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (after its 1900 leap-year slip)
+_PIVOT = 69  # two-digit years as strptime's %y reads them: 69-99 are 19xx, 00-68 are 20xx
 _MONTH = r"^(?P<y>\d{4})-?(?P<m>\d{1,2})$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PHONE = r"^\+?[\d\s\-().\/]{5,}$"
@@ -108,7 +119,8 @@ def _ymd_frame(parts: pd.DataFrame) -> pd.Series:
 
 def _date_retry(values: pd.Series) -> pd.Series:
     """The slow path: Chinese and slashed dates, compact ``20260301``, day-first or
-    month-first (decided per column from the values that are unambiguous)."""
+    month-first (decided per column from the values that are unambiguous), two-digit years
+    (``03/01/19``), Excel serial date-times (``40886.5347``)."""
     raw = (
         _normalised(values)
         .str.replace(r"(?<=\d)\s*[年月]\s*", "-", regex=True)
@@ -135,7 +147,14 @@ def _date_retry(values: pd.Series) -> pd.Series:
         dayfirst = bool((a > 12).any() or not (b > 12).any())
         parts = dmy.loc[hit].rename(columns={"a": "d", "b": "m"} if dayfirst else
                                     {"a": "m", "b": "d"})
+        year = pd.to_numeric(parts["y"])
+        parts["y"] = year.where(year >= 100, year + np.where(year >= _PIVOT, 1900, 2000))
         out.loc[hit] = _ymd_frame(parts)
+    plain = _normalised(values)
+    serial = plain.str.fullmatch(_SERIAL) & out.isna()
+    if serial.any():  # an Excel date-time that lost its cell format: days since 1899-12-30
+        days = pd.to_numeric(plain[serial])
+        out.loc[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s")
     return out
 
 
@@ -191,14 +210,29 @@ def months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.where(reasons == ""), reasons
 
 
+@functools.cache
+def _type_words() -> dict[str, str]:
+    """Accepted word → customer type: the registry's words and the word the pages show for
+    each type in every language (read from the catalogs, so a changed translation is
+    accepted as soon as it shows)."""
+    return customer_type_words((code, translate(kind.label, language))
+                               for code, kind in CUSTOMER_TYPES.items()
+                               for language in LANGUAGES)
+
+
 def customer_types(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Retail, Trade or Distributor (also 零售, 批发, 经销); blank stays blank."""
-    codes, uniques = pd.factorize(values.str.strip().str.casefold())
-    known = pd.Series(uniques).map(CUSTOMER_TYPES).to_numpy(dtype=object)
+    """Retail, Trade or Distributor from any word the product shows for a type, in either
+    language (Retail / 零售, Trade / 批发 / 贸易, Distributor / 分销商), or a usual synonym
+    (retailer, wholesaler, dealer, 经销商, 代理商 ...: ``dashboard.analytics.kinds``);
+    case, full-width forms and spaces do not matter; blank stays blank."""
+    codes, uniques = pd.factorize(values)
+    words = _type_words()
+    keys = [word_key(word) for word in uniques]  # the few distinct words, not every row
+    known = np.array([words.get(key) for key in keys] + [None], dtype=object)
+    blank = np.array([key == "" for key in keys] + [True])
     parsed = pd.Series(known[codes], index=values.index, dtype="str")
-    bad = (values != "") & parsed.isna()
-    reasons = _reason(bad, "unknown customer type (use Retail, Trade or Distributor)",
-                      _ok(values.index))
+    bad = pd.Series(~blank[codes], index=values.index) & parsed.isna()
+    reasons = _reason(bad, f"unknown customer type (use {customer_type_list()})", _ok(values.index))
     return parsed.fillna("").astype("str"), reasons
 
 

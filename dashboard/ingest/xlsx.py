@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 
 import numpy as np
 import pandas as pd
 
 from dashboard.ingest.errors import ImportValidationError
-from dashboard.ingest.readers import RawTable, finish
+from dashboard.ingest.raw import RawTable, finish
 
 MAX_ENTRIES = 10_000
 MAX_RATIO = 100  # uncompressed / compressed, above which a large entry is refused
@@ -40,7 +41,9 @@ def check_archive(data: bytes) -> None:
     """Refuse ZIP files that are not workbooks, have too many entries or expand too much."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        # NotImplementedError: a directory entry asks for a ZIP version Python cannot read
         raise ImportValidationError(f"The Excel file is damaged: {exc}.", code="xlsx") from None
     with archive:
         infos = archive.infolist()
@@ -72,8 +75,14 @@ def _declares_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """A DOCTYPE (and so any entity trick) can only sit in an XML part's prolog."""
     if not info.filename.endswith((".xml", ".rels", ".vml")):
         return False
-    with archive.open(info) as part:
-        head = part.read(16384).upper()
+    try:
+        with archive.open(info) as part:
+            head = part.read(16384).upper()
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        # a damaged entry (names that differ, a broken stream, an unknown compression or
+        # an encrypted part): the file as a whole is refused, with its reason
+        raise ImportValidationError(f"The Excel file is damaged: {exc}.", code="xlsx") from None
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 

@@ -6,7 +6,7 @@
 - :mod:`.recipients` — who can be reached on a channel (and why not), the holdout group;
 - :mod:`.channels`, :mod:`.smtp`, :mod:`.sms` — the log file, e-mail and SMS channels and the
   outcomes a channel can report;
-- :mod:`.sender` — the worker that delivers the outbox exactly once.
+- :mod:`.sender` — the worker that delivers the outbox exactly once (it makes the channels).
 
 The outbox row is the unit of delivery: it is claimed and marked ``sending`` in a committed
 transaction before the provider is called, its outcome is committed right after, and a row

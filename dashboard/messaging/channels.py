@@ -112,18 +112,3 @@ def channel_configured(settings: Settings, channel: str) -> str:
     if channel == "sms" and not settings.sms_url:
         return "SMS is not configured: set COCKPIT_SMS_URL."
     return ""
-
-
-def make_channel(settings: Settings, channel: str) -> Channel:
-    """The channel named ``channel`` as these settings configure it."""
-    if channel == "log":
-        return LogChannel(settings.data_dir / "outbox.log")
-    if channel == "email":
-        from dashboard.messaging.smtp import SmtpChannel
-
-        return SmtpChannel.from_settings(settings)
-    if channel == "sms":
-        from dashboard.messaging.sms import HttpSmsChannel
-
-        return HttpSmsChannel.from_settings(settings)
-    raise ValueError(f"unknown channel {channel!r}")

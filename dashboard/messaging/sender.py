@@ -1,7 +1,9 @@
 """The outbox sender: delivers every queued message exactly once, or leaves it for a person.
 
 One pass: rows ``sending`` for longer than the lease become ``unknown`` (their worker died
-between the provider call and the record; they are never sent again automatically); then
+between the provider call and the record; they are never sent again automatically, and a
+person may release one only when no receipt shows the provider took it, see
+:mod:`.receipts`); then
 batches of due rows are reserved, and for each row, in order: mark it ``sending`` and commit;
 call the channel; commit the outcome. A batch is given back unsent when it grows older than
 half the lease (so a slow provider never lets a reservation go stale under a live worker), when
@@ -28,11 +30,13 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
+from dashboard.config import Settings
 from dashboard.data import outbox as data
 from dashboard.data.audit import insert_audit
 from dashboard.db import data_identity, session_scope
 from dashboard.messaging.channels import (
     Channel,
+    LogChannel,
     OutcomeUnknown,
     OutgoingMessage,
     Rejected,
@@ -40,13 +44,29 @@ from dashboard.messaging.channels import (
     Unavailable,
     channel_configured,
     idempotency_key,
-    make_channel,
 )
+from dashboard.messaging.receipts import record_receipt
 from dashboard.models import utcnow
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 
 log = logging.getLogger(__name__)
+
+
+def make_channel(settings: Settings, channel: str) -> Channel:
+    """The channel named ``channel`` as these settings configure it (the e-mail and SMS
+    channels are imported only when used)."""
+    if channel == "log":
+        return LogChannel(settings.data_dir / "outbox.log")
+    if channel == "email":
+        from dashboard.messaging.smtp import SmtpChannel
+
+        return SmtpChannel.from_settings(settings)
+    if channel == "sms":
+        from dashboard.messaging.sms import HttpSmsChannel
+
+        return HttpSmsChannel.from_settings(settings)
+    raise ValueError(f"unknown channel {channel!r}")
 
 
 @dataclass(frozen=True)
@@ -212,6 +232,8 @@ class Sender:
             log.exception("channel %s failed on outbox row %s", row.channel, row.id)
             return _Outcome("unknown", data.record_unknown, row.id, {
                 "reason": f"unexpected error while sending: {exc!r}"})
+        if row.channel != "log":  # the log file is its own record
+            record_receipt(self.runtime.settings, message.key, row.channel, provider_id)
         return _Outcome("sent", data.record_sent, row.id, {"provider_id": provider_id,
                                                            "now": self.clock()})
 

@@ -12,9 +12,6 @@ import signal
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import Engine
-
-from dashboard.config import Settings
 from dashboard.messaging.sender import PassReport, Sender, SenderOptions
 from dashboard.runtime import Runtime
 
@@ -32,12 +29,13 @@ def describe(report: PassReport) -> str:
     return ", ".join(parts)
 
 
-def run_sender(settings: Settings, engine: Engine, *, once: bool, campaign_id: int | None,
-               interval: float, options: SenderOptions | None = None,
+def run_sender(runtime: Runtime, *, once: bool, campaign_id: int | None, interval: float,
+               options: SenderOptions | None = None,
                echo: Callable[[str], None] = print) -> PassReport | None:
-    """Run the sender; returns the report of the pass when ``once``."""
+    """Run the sender with the process's runtime; returns the report of the pass when
+    ``once``."""
     stop = threading.Event()
-    sender = Sender(Runtime(settings=settings, engine=engine), options=options, stop=stop)
+    sender = Sender(runtime, options=options, stop=stop)
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

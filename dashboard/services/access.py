@@ -13,15 +13,24 @@ Typical use in a service::
         ... read or write with customer_id ...
 
 Lists are scoped in SQL with ``customer_scope_clause(actor)`` (``dashboard.data.scope``).
+
+Schemes and rules (the configuration of classifications) follow one ownership rule, also
+here: every user sees the business-wide ones and those of their own team (a rep: the team of
+their account manager); an owner sees and changes all of them; a manager changes their team's
+only; a rep changes none (:func:`visible_teams`, :func:`may_edit`, :func:`authorise_config`).
+A new one belongs to the owner's chosen team or the whole business, or to a manager's own
+team (:func:`team_for`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dashboard.data import access as data
+from dashboard.data import schemes as config_data
 from dashboard.errors import AccessDenied
 from dashboard.scope import Actor
 from dashboard.services.audit import deny
@@ -77,3 +86,76 @@ def require_role(session: Session, actor: Actor, *roles: str, object_type: str =
     code = "owner_only" if roles == ("owner",) else "denied"
     raise deny(session, actor, object_type=object_type, object_id=object_id,
                reason=f"role {actor.role or 'none'} not in {'/'.join(roles)}", code=code)
+
+
+# --- schemes and rules ------------------------------------------------------------------------
+
+def as_key(value: Any) -> int:
+    """A scheme or rule id from the browser as an int (-1, which matches nothing, when it is
+    not a number)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def visible_teams(session: Session, actor: Actor) -> list[int] | None:
+    """Teams whose schemes and rules ``actor`` sees besides the business-wide ones (None: all)."""
+    if actor.role == "owner":
+        return None
+    if actor.role == "manager" and actor.team_id is not None:
+        return [int(actor.team_id)]
+    if actor.role == "rep" and actor.rep_id is not None:
+        team = config_data.get_rep_team_id(session, actor.rep_id)
+        return [] if team is None else [team]
+    return []
+
+
+def may_edit(actor: Actor, team_id: int | None) -> bool:
+    """Whether ``actor`` may change a scheme or rule of ``team_id`` (None: business-wide)."""
+    if actor.role == "owner":
+        return True
+    return actor.role == "manager" and team_id is not None and team_id == actor.team_id
+
+
+def authorise_config(session: Session, actor: Actor, kind: str, row: Any, key: Any, *,
+                     edit: bool) -> None:
+    """Refuse (audited) a scheme or rule that is missing, not visible or not changeable."""
+    teams = visible_teams(session, actor)
+    visible = row is not None and (teams is None or row.team_id is None
+                                   or row.team_id in teams)
+    if visible and (not edit or may_edit(actor, row.team_id)):
+        return
+    reason = ("no such " + kind if row is None else
+              f"team {row.team_id} outside scope {actor.scope_key}" if not visible else
+              f"role {actor.role} may not change it")
+    raise deny(session, actor, object_type=kind, object_id=str(key)[:120], reason=reason,
+               code="denied")
+
+
+def creatable_teams(actor: Actor, team_names: dict[int, str]) -> dict[int, str]:
+    """The teams a new scheme or rule of ``actor`` may belong to (owners: all)."""
+    if actor.role == "owner":
+        return team_names
+    if actor.role == "manager" and actor.team_id is not None:
+        return {int(actor.team_id): team_names.get(int(actor.team_id), "")}
+    return {}
+
+
+def may_create(actor: Actor) -> bool:
+    return actor.role == "owner" or (actor.role == "manager" and actor.team_id is not None)
+
+
+def team_for(session: Session, actor: Actor, requested: Any, kind: str = "scheme") -> int | None:
+    """The team a new scheme or rule (``kind``) belongs to: the owner's choice (None: the
+    whole business), a manager's own team; anyone else is refused (audited)."""
+    if actor.role == "owner":
+        team = None if requested in (None, "", "all") else as_key(requested)
+        if team is not None and team not in config_data.load_team_names(session):
+            raise deny(session, actor, object_type="team", object_id=str(requested)[:40],
+                       reason="no such team", code="team_unknown")
+        return team
+    if actor.role == "manager" and actor.team_id is not None:
+        return int(actor.team_id)
+    raise deny(session, actor, object_type=kind, object_id="new",
+               reason=f"role {actor.role} may not create {kind}s")

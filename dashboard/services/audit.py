@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from dashboard.data import audit as data
+from dashboard.data.duplicates import load_open_merges
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, ValidationError
 from dashboard.runtime import Runtime
@@ -83,6 +84,7 @@ class AuditPage:
     total: int
     page: int
     page_size: int
+    undoable: frozenset[int] = frozenset()  # merge decisions on the page still in effect
 
     @property
     def pages(self) -> int:
@@ -106,7 +108,32 @@ def get_audit_page(runtime: Runtime, actor: Actor, *, page: int = 1, page_size: 
             session, offset=(page - 1) * page_size, limit=page_size,
             username=username.strip()[:80], action=action.strip()[:60], outcome=outcome,
             since=_day_start(since), until=_day_start(until, plus_days=1))
-    return AuditPage(rows=rows, total=total, page=page, page_size=page_size)
+        undoable = load_open_merges(session, _merge_decisions(rows))
+    return AuditPage(rows=rows, total=total, page=page, page_size=page_size,
+                     undoable=frozenset(undoable))
+
+
+def merge_decision(action: Any, detail: Any) -> int | None:
+    """The duplicate decision a ``customer.merge`` entry recorded (None for other entries)."""
+    if action != "customer.merge" or not isinstance(detail, dict):
+        return None
+    try:
+        return int(detail.get("decision"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _merge_decisions(rows: pd.DataFrame) -> list[int]:
+    found = [merge_decision(a, d) for a, d in zip(rows["action"], rows["detail"], strict=True)]
+    return [d for d in found if d is not None]
+
+
+def require_owner(runtime: Runtime, actor: Actor) -> None:
+    """Refuse (and audit) anyone but an owner, before any audit log work is done."""
+    if actor.role != "owner":
+        with session_scope(runtime.engine) as session:
+            raise deny(session, actor, object_type="audit_log", object_id="",
+                       reason="owner only", code="owner_only")
 
 
 def get_audit_actions(runtime: Runtime, actor: Actor) -> list[str]:

@@ -4,8 +4,8 @@ exactly what was previewed, once.
 **Recipients come from the server only.** Either a selection token the customer list or a
 portrait stored (``selections.get_selection``: the user's own, every id checked against the
 scope again), or a list the page offers — a status, new customers, a tier, a tier movement,
-a 30-day mover list or a classification band — resolved here to customer ids under the filter
-bar's filters by the customer list's own code (``figures.scoped_table`` and
+a 30-day mover list, a classification band or a rule's segment — resolved here to customer ids under the filter
+bar's filters by the customer list's own code (``customer_table.scoped_table`` and
 ``schemes.select_customers``). The browser names a list, never a customer id.
 
 **The preview is kept as a draft under its intent key.** :func:`preview` checks the form,
@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analytics.abc import TIERS
+from dashboard.analytics.duplicates import shared_addresses
 from dashboard.analytics.selection import MOVERS, Selector, count
 from dashboard.data import campaigns as data
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, CockpitError, NotFound, ValidationError
+from dashboard.filters import AnyFilters, Filters, kept_list_params, list_params
 from dashboard.i18n import N_
 from dashboard.messaging.channels import channel_configured
 from dashboard.messaging.coupons import CouponTerms
@@ -40,7 +42,7 @@ from dashboard.messaging.recipients import CHANNELS
 from dashboard.models import utcnow
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import campaigns, figures, schemes, selections
+from dashboard.services import campaigns, customer_table, rules, schemes, selections
 from dashboard.services import filters as filter_service
 from dashboard.services.audit import deny, record
 from dashboard.services.campaign_forms import (
@@ -51,11 +53,11 @@ from dashboard.services.campaign_forms import (
     holdout_value,
     message_text,
 )
-from dashboard.services.figures import Filters
 
 DRAFT = "campaign-draft"
 EXAMPLES = 5
 UNREACHABLE_SHOWN = 500
+SHARED_SHOWN = 50  # pairs of recipients sharing a phone / e-mail shown in the preview
 LIST_STATUSES = ("active", "churning", "lost", "never")
 LIST_MOVES = ("down", "up")
 
@@ -76,7 +78,7 @@ class ListChoice:
     selector: Selector
     count: int
     scheme_title: str | None = None
-    band_label: str | None = None
+    band_label: str | None = None  # a scheme's band, or a rule's segment
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class CampaignForm:
 
     token: str | None = None
     selector: Selector | None = None
-    filters: Any = None
+    filters: AnyFilters | None = None
     coupon_id: Any = None
     channel: Any = None
     language: Any = "en"
@@ -132,14 +134,18 @@ class DraftPreview:
     channel_missing: bool
     submitted: int | None = None  # the campaign already queued with this key
     description: dict[str, str] = field(default_factory=dict)
+    # pairs of recipients with one phone / e-mail (code_a, name_a, code_b, name_b, address,
+    # at most SHARED_SHOWN): each would get a coupon
+    shared: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shared_count: int = 0
 
 
 # --- the page --------------------------------------------------------------------------------
 
 
 def _list_choices(runtime: Runtime, actor: Actor, filters: Filters,
-                  query: Any) -> list[ListChoice]:
-    table = figures.scoped_table(runtime, actor, filters)
+                  query: AnyFilters | None) -> list[ListChoice]:
+    table = customer_table.scoped_table(runtime, actor, filters)
     plain = [Selector(status=s) for s in LIST_STATUSES] + [Selector(new=True)]
     plain += [Selector(tier=t) for t in TIERS] + [Selector(move=m) for m in LIST_MOVES]
     plain += [Selector(mover=m) for m in MOVERS]
@@ -151,6 +157,16 @@ def _list_choices(runtime: Runtime, actor: Actor, filters: Filters,
                 choices.append(ListChoice(Selector(scheme=view.id, band=int(band.band) + 1),
                                           int(band.customers), str(view.record["title"]),
                                           str(band.label)))
+    for rule in rules.get_rules(runtime, actor):  # a handful of rules
+        record = rule.record
+        if "segment" not in (record.get("actions") or [record.get("action")]):
+            continue
+        selector = Selector(segment=rule.id)
+        members = schemes.segment_members(runtime, actor, rule.id)
+        found = count(table, selector, None, members)
+        if found > 0:
+            choices.append(ListChoice(selector, found, str(record["name"]),
+                                      str(record["segment"])))
     return choices
 
 
@@ -170,7 +186,7 @@ def _read_selection(runtime: Runtime, actor: Actor, token: Any) -> tuple[
     return chosen, None, name
 
 
-def get_new_campaign(runtime: Runtime, actor: Actor, filter_query: Any,
+def get_new_campaign(runtime: Runtime, actor: Actor, filter_query: AnyFilters | None,
                      token: Any = None) -> NewCampaignPage:
     """What ``/campaigns/new`` offers ``actor``: the stored selection (or why it cannot be
     used), else the lists under the filters; the coupons, channels and the daily limit."""
@@ -194,41 +210,6 @@ def get_new_campaign(runtime: Runtime, actor: Actor, filter_query: Any,
 # --- recipients --------------------------------------------------------------------------------
 
 
-def _filter_params(filters: Filters) -> dict[str, str]:
-    params = {"as_of": filters.as_of.isoformat(), "period": filters.period}
-    if filters.customer_type:
-        params["type"] = filters.customer_type
-    if filters.region:
-        params["region"] = filters.region
-    if filters.rep_id is not None:
-        params["manager"] = str(filters.rep_id)
-    return params
-
-
-def _selector_params(selector: Selector) -> dict[str, str]:
-    params = {}
-    for key in ("status", "tier_prev", "tier", "move", "mover", "scheme", "band"):
-        value = getattr(selector, key)
-        if value is not None:
-            params[key] = str(value)
-    if selector.new:
-        params["new"] = "1"
-    return params
-
-
-def _matching_params(description: dict[str, Any]) -> dict[str, str]:
-    """The list a "select all matching" selection came from, as address parameters."""
-    try:
-        selector = Selector(**(description.get("selector") or {}))
-        raw = description.get("filters") or {}
-        filters = Filters(as_of=dt.date.fromisoformat(raw["as_of"]), period=raw["period"],
-                          customer_type=raw.get("customer_type"), region=raw.get("region"),
-                          rep_id=raw.get("rep_id"))
-    except (KeyError, TypeError, ValueError, CockpitError):
-        return {}
-    return {**_selector_params(selector), **_filter_params(filters)}
-
-
 def resolve_recipients(runtime: Runtime, actor: Actor,
                        form: CampaignForm) -> tuple[np.ndarray, dict[str, str]]:
     """The customer ids the form names (sorted) and where they came from, as address
@@ -237,17 +218,17 @@ def resolve_recipients(runtime: Runtime, actor: Actor,
         chosen = selections.get_selection(runtime, actor, form.token)
         where = {"source": chosen.source}
         if chosen.source == "matching":
-            where.update(_matching_params(chosen.description))
+            where.update(kept_list_params(chosen.description))
         return np.asarray(chosen.customer_ids, dtype=np.int64), where
     selector = form.selector or Selector()
     filters = filter_service.resolve_filters(runtime, actor, form.filters)
-    table = figures.scoped_table(runtime, actor, filters)
+    table = customer_table.scoped_table(runtime, actor, filters)
     chosen_rows = schemes.select_customers(runtime, actor, table, selector, filters.as_of)
     ids = np.sort(chosen_rows["customer_id"].to_numpy(dtype=np.int64))
     if len(ids) == 0:
         raise FormProblems([Problem("recipients", N_("Nobody is in this list under the "
                                                      "current filters."))])
-    return ids, {"source": "list", **_selector_params(selector), **_filter_params(filters)}
+    return ids, {"source": "list", **list_params(selector, filters)}
 
 
 # --- preview and submit -----------------------------------------------------------------------
@@ -303,6 +284,7 @@ def preview(runtime: Runtime, actor: Actor, form: CampaignForm,
             "template": text, "language": language, "holdout_pct": pct,
             "name": str(form.name or "").strip(), "description": urlencode(where)})
     unreachable = shown.unreachable
+    shared = shared_addresses(shown.recipients)
     return DraftPreview(
         intent_key=key, channel=str(form.channel), recipients=len(ids),
         send_count=shown.send_count, holdout_count=shown.holdout_count,
@@ -312,7 +294,8 @@ def preview(runtime: Runtime, actor: Actor, form: CampaignForm,
         examples=shown.recipients.head(EXAMPLES)[["code", "name", "address", "message"]],
         cap_remaining=shown.cap_remaining,
         channel_missing=bool(channel_configured(runtime.settings, str(form.channel))),
-        submitted=None if done is None else done.campaign_id, description=where)
+        submitted=None if done is None else done.campaign_id, description=where,
+        shared=shared.head(SHARED_SHOWN), shared_count=len(shared))
 
 
 def submit(runtime: Runtime, actor: Actor, intent: Any) -> campaigns.QueueResult:

@@ -80,6 +80,13 @@ class CampaignPage:
     as_of: dt.date
     currency: str
 
+    @property
+    def measured(self) -> bool:
+        """Whether there is anything to measure yet: a day after the send observed and an
+        order placed after the send by either group (``analytics.uplift``); until then the
+        page says so instead of showing figures."""
+        return bool(len(self.uplift)) and self.uplift["state"].iat[0] == "measured"
+
 
 # --- the list ----------------------------------------------------------------------------------
 
@@ -215,9 +222,9 @@ def _own_connections(runtime: Runtime) -> None:
     """A background job runs in a process forked from a web worker: it must not use the
     worker's pooled database connections (``dispose(close=False)`` leaves them to it)."""
     pid = os.getpid()
-    if runtime.extras.get("pool_pid") != pid:
+    if runtime.pool_pid != pid:
         runtime.engine.dispose(close=False)
-        runtime.extras["pool_pid"] = pid
+        runtime.pool_pid = pid
 
 
 def send_campaign(runtime: Runtime, actor: Actor, campaign_id: Any,

@@ -22,18 +22,20 @@ from sqlalchemy.orm import Session
 from dashboard.analytics.uplift import campaign_summary, campaign_uplift
 from dashboard.data import campaigns as data
 from dashboard.data import outbox as outbox_data
+from dashboard.data.access import load_customer_ids_in_scope
 from dashboard.data.audit import insert_audit
 from dashboard.data.sales import load_customer_days
-from dashboard.db import session_scope
+from dashboard.db import data_identity, session_scope
 from dashboard.errors import NotFound, ValidationError
 from dashboard.messaging import plan as planning
-from dashboard.messaging.channels import channel_configured
+from dashboard.messaging.channels import channel_configured, idempotency_key
 from dashboard.messaging.coupons import (
     LANGUAGES,
     CouponTerms,
     make_codes,
     sample_code,
 )
+from dashboard.messaging.receipts import provider_took
 from dashboard.messaging.recipients import check_channel, check_holdout_pct, seed_from
 from dashboard.messaging.templates import checked_template
 from dashboard.models import utcnow
@@ -336,26 +338,33 @@ def _visible_campaign(session: Session, actor: Actor, campaign_id: int) -> tuple
 def get_campaign_results(runtime: Runtime, actor: Actor, campaign_id: int, *,
                          window_days: int = 30, as_of: dt.date | None = None) -> CampaignResults:
     """Delivery and redemption counts of the campaign's recipients inside the scope, and the
-    uplift in orders and revenue per customer against the holdout group over the
-    ``window_days`` days from the day the campaign went out."""
+    uplift in orders and revenue per customer against the holdout group over what was
+    ordered after the messages went out: from the send time through the ``window_days``
+    days after the send day (``analytics.uplift``)."""
     if not 1 <= int(window_days) <= 365:
         raise ValidationError("window", details=["The window must be 1 to 365 days."])
     with session_scope(runtime.engine) as session:
         campaign, rows = _visible_campaign(session, actor, campaign_id)
-        start = _start_day(campaign, rows)
-        days = load_customer_days(session, rows["customer_id"].tolist(), since=start)
+        sent_at = send_time(campaign, rows)
+        ids = rows["customer_id"].tolist()
+        days = load_customer_days(session, ids, since=sent_at.date() + dt.timedelta(days=1))
+        after_send = data.load_orders_after(session, ids, sent_at)
     as_of = as_of or utcnow().date()
     return CampaignResults(
         campaign=campaign, summary=campaign_summary(rows), rows=rows,
-        uplift=campaign_uplift(rows, days, start=start, window_days=int(window_days),
-                               as_of=as_of))
+        uplift=campaign_uplift(rows, days, sent_at=sent_at, window_days=int(window_days),
+                               as_of=as_of, after_send=after_send))
 
 
-def _start_day(campaign: data.CampaignRow, rows: pd.DataFrame) -> dt.date:
+def send_time(campaign: data.CampaignRow, rows: pd.DataFrame) -> dt.datetime:
+    """When the campaign's messages went out (the first message sent; the queueing time
+    before any was sent), on the business's clock: stored times are UTC, while order dates
+    and times are the ERP's local ones and "today" is the server's day, so the moment is
+    turned into the server's local time before it is compared with orders."""
     sent = pd.to_datetime(rows["sent_at"]).dropna() if not rows.empty else pd.Series()
-    if len(sent):
-        return sent.min().date()
-    return (campaign.queued_at or campaign.created_at).date()
+    moment = sent.min().to_pydatetime() if len(sent) else (
+        campaign.queued_at or campaign.created_at)
+    return moment.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
 def get_customer_campaigns(runtime: Runtime, actor: Actor, customer: int | str) -> pd.DataFrame:
@@ -363,6 +372,19 @@ def get_customer_campaigns(runtime: Runtime, actor: Actor, customer: int | str) 
     with session_scope(runtime.engine) as session:
         customer_id = authorise_customer(session, actor, customer)
         return data.load_customer_sends(session, customer_id)
+
+
+def get_customers_campaigns(runtime: Runtime, actor: Actor,
+                            customer_ids: Iterable[int]) -> dict[int, pd.DataFrame]:
+    """:func:`get_customer_campaigns` of each of ``customer_ids`` inside the actor's scope
+    (the others are left out), in one query: a batch of reports."""
+    with session_scope(runtime.engine) as session:
+        ids = sorted(load_customer_ids_in_scope(session, actor, customer_ids))
+        sends = data.load_sends_of(session, ids)
+    groups = dict(tuple(sends.groupby("customer_id", sort=False)))
+    empty = sends.iloc[:0]
+    return {cid: groups.get(cid, empty).drop(columns=["customer_id"]).reset_index(drop=True)
+            for cid in ids}
 
 
 def get_unknown_messages(runtime: Runtime, actor: Actor,
@@ -377,8 +399,9 @@ DECISIONS = {"sent": "outbox.mark_sent", "resend": "outbox.release"}
 
 def decide_unknown(runtime: Runtime, actor: Actor, outbox_id: int, decision: str) -> None:
     """A person's decision on a message in ``unknown``: ``sent`` (it reached the customer)
-    or ``resend`` (it did not: send it again). Owners and managers, or the campaign's
-    author, for customers inside their scope; audited."""
+    or ``resend`` (it did not: send it again). ``resend`` is refused when the provider's
+    record of the row's idempotency key shows it took the message. Owners and managers, or
+    the campaign's author, for customers inside their scope; audited."""
     if decision not in DECISIONS:
         raise ValidationError("decision", details=["Decide 'sent' or 'resend'."])
     with session_scope(runtime.engine, write=True) as session:
@@ -394,6 +417,11 @@ def decide_unknown(runtime: Runtime, actor: Actor, outbox_id: int, decision: str
         if row.status != "unknown":
             raise ValidationError("not unknown", details=[
                 f"This message is {row.status}, not waiting for a decision."])
+        if decision == "resend" and provider_took(
+                runtime.settings, str(row.channel),
+                idempotency_key(data_identity(session)[0], int(row.id))):
+            raise ValidationError(f"outbox row {row.id} was taken by the provider",
+                                  code="message_delivered")
         note = f"{'marked sent' if decision == 'sent' else 'released for resending'} by " \
                f"{actor.username}"
         if decision == "sent":

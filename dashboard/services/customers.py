@@ -2,11 +2,11 @@
 the rows shown, and "select all N matching".
 
 A list is a :class:`ListRequest`: the address's filters and list selector
-(``layouts/links.py``) plus what the grid asks for (quick search, column filters, sort;
+(``dashboard.filters``) plus what the grid asks for (quick search, column filters, sort;
 ``dashboard.analytics.listing``). The service resolves the filters for the actor (the filter
 service: never wider than the actor may see), then keeps, from the cached customer table
-(``figures.customer_table``: no figure is recomputed here), the rows inside the actor's scope
-and the filters (``figures.narrow``, the same rule as every page), the selector's rows
+(``customer_table.customer_table``: no figure is recomputed here), the rows inside the actor's scope
+and the filters (``customer_table.narrow``, the same rule as every page), the selector's rows
 (``analytics.selection``) and the rows passing the search and column filters, in the order
 asked for. The browser's values are requests only: unknown columns, operators and values are
 dropped, and nothing can reach a customer outside the scope.
@@ -16,8 +16,8 @@ date like the table: phone and e-mail, receivables and overdue amounts
 (``analytics.receivables``), and the last visit, call and coupon, which are also keyed by the
 latest visit and campaign message ids (a recorded call shows at once) and refreshed at least
 every :data:`CONTACTS_TTL_SECONDS` (a message delivered since). They are held per process in
-``runtime.extras``, aligned to the table's rows, with the search text and sort orders
-computed once per version.
+the runtime's ``lists`` memo, aligned to the table's rows, with the search text and sort
+orders computed once per version.
 
 Every page answer names its *view* with a token (:func:`save_view`): the export link and
 "select all N matching" use it, so they see exactly the rows the grid showed. The rows of a
@@ -32,11 +32,9 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import threading
-import time
-from collections import OrderedDict
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -55,39 +53,40 @@ from dashboard.analytics.listing import (
 from dashboard.analytics.periods import Period, period_bounds
 from dashboard.analytics.receivables import BUCKET_COLUMNS, receivables
 from dashboard.analytics.selection import Selector, selection_mask
+from dashboard.cache import Memo
 from dashboard.data import customers as data
+from dashboard.data import schemes as scheme_data
 from dashboard.data.audit import insert_audit
-from dashboard.db import data_identity, session_scope
+from dashboard.db import current_identity, session_scope
+from dashboard.filters import AnyFilters, Filters, selector_to_dict
 from dashboard.i18n import current_language
 from dashboard.reports.customers import export_frame
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import figures, selections
+from dashboard.services import classifications, customer_table, selections, suggestions
 from dashboard.services import filters as filter_service
-from dashboard.services.access import authorise_customer, customer_key
-from dashboard.services.figures import Filters
+from dashboard.services.access import authorise_customer, customer_key, visible_teams
+
+log = logging.getLogger(__name__)
 
 CONTACTS_TTL_SECONDS = 60
-MEMO_ITEMS = 4
 VIEWS_KEPT = 64
 PAGE_LIMIT = 1000
 EXPORT_CHUNK = 5000
 TABLE_COLUMNS = [
     "customer_id", "customer_code", "customer_name", "customer_type", "region", "rep_id",
-    "account_manager", "status", "is_new", "abc_tier", "abc_tier_prev", "tier_move", "action",
+    "account_manager", "status", "is_new", "one_time_buyer", "abc_tier", "abc_tier_prev", "tier_move", "action",
     "revenue", "revenue_prev", "growth_pct", "orders", "orders_prev", "gross_margin",
     "margin_pct", "avg_order_value", "first_order_date", "last_order_date",
     "days_since_last_order", "mean_gap_days", "gap_borrowed", "risk_score",
     "risk_score_prev", "risk_change_pct", "churn_probability", "expected_orders_next_90d",
-    "expected_value_next_90d", "usual_gap_days",
+    "expected_value_next_90d", "usual_gap_days", "money_at_risk", "potential", "headroom",
 ]
 EXTRA_COLUMNS = ["phone", "email", "contact", "receivable", "overdue", *BUCKET_COLUMNS,
-                 "last_visit", "last_call", "last_coupon", "churn_pct"]
+                 "last_visit", "last_call", "last_coupon", "churn_pct", "suggest"]
 ROW_COLUMNS = [*TABLE_COLUMNS, *EXTRA_COLUMNS]
 EXPORT_EXTRAS = ["phone", "email", "receivable", "overdue", "last_visit", "last_call",
                  "last_coupon"]
-_MEMO = "customer-lists"
-_LOCK = threading.Lock()
 
 
 # --- requests and views -----------------------------------------------------------------------
@@ -95,10 +94,10 @@ _LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class ListRequest:
-    """What the page asks for: the address's filters (any object with the filter fields),
-    its list selector and the grid's search, filters and sort."""
+    """What the page asks for: the address's filters, its list selector and the grid's
+    search, filters and sort."""
 
-    filters: Any
+    filters: AnyFilters | None
     selector: Selector = field(default_factory=Selector)
     query: ListQuery = field(default_factory=ListQuery)
 
@@ -112,21 +111,14 @@ class ListView:
     query: ListQuery
 
     def to_dict(self) -> dict[str, Any]:
-        f = self.filters
-        return {"filters": {"as_of": f.as_of.isoformat(), "period": f.period,
-                            "customer_type": f.customer_type, "region": f.region,
-                            "rep_id": f.rep_id},
-                "selector": {f.name: getattr(self.selector, f.name)
-                             for f in fields(self.selector)},
+        return {"filters": self.filters.to_dict(),
+                "selector": selector_to_dict(self.selector),
                 "query": self.query.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListView:
-        raw = data["filters"]
-        filters = Filters(as_of=dt.date.fromisoformat(raw["as_of"]), period=raw["period"],
-                          customer_type=raw.get("customer_type"), region=raw.get("region"),
-                          rep_id=raw.get("rep_id"))
-        return cls(filters=filters, selector=Selector(**data["selector"]),
+        return cls(filters=Filters.from_dict(data["filters"]),
+                   selector=Selector(**data["selector"]),
                    query=query_from_dict(data.get("query")))
 
 
@@ -142,6 +134,22 @@ class ListHeader:
     scope: str
     rep_name: str | None
     currency: str
+    scheme_words: tuple[str, str | None] | None = None  # (scheme title, band label)
+    segment_words: str | None = None  # the selector's segment name (when the actor sees it)
+    choices: tuple[ClassChoice, ...] = ()  # the bands and segments the list can narrow to
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    """A band of a scheme (``band`` from 1) or a rule's segment (``band`` None) the actor
+    may see, for the list's band and segment filter."""
+
+    kind: str  # scheme | segment
+    source_id: int
+    band: int | None
+    title: str
+    label: str
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ class CustomerPage:
     total: int
     start: int
     currency: str
+    badges: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -170,21 +179,11 @@ class ListData:
     table: pd.DataFrame
     extras: pd.DataFrame
     source: ListSource
-    views: OrderedDict = field(default_factory=OrderedDict)
+    views: Memo = field(default_factory=lambda: Memo(VIEWS_KEPT))
 
     def remember(self, key: Any, compute: Any) -> np.ndarray:
         """The rows (positions, or a mask) named by ``key``, computed once."""
-        with _LOCK:
-            found = self.views.get(key)
-            if found is not None:
-                self.views.move_to_end(key)
-                return found
-        value = compute()
-        with _LOCK:
-            self.views[key] = value
-            while len(self.views) > VIEWS_KEPT:
-                self.views.popitem(last=False)
-        return value
+        return self.views.get_or_compute(key, compute)
 
 
 class ListSource(FrameSource):
@@ -206,27 +205,6 @@ class ListSource(FrameSource):
 
 
 # --- the cached list data ---------------------------------------------------------------------
-
-
-def _memo(runtime: Runtime, name: str = "data") -> OrderedDict:
-    with _LOCK:
-        return runtime.extras.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
-
-
-def _remember(runtime: Runtime, key: tuple, make: Any, ttl: float | None = None) -> Any:
-    """``make()``, kept per process (the last :data:`MEMO_ITEMS` × 3 frames)."""
-    memo = _memo(runtime)
-    with _LOCK:
-        found = memo.get(key)
-        if found is not None and (ttl is None or time.monotonic() - found[0] < ttl):
-            memo.move_to_end(key)
-            return found[1]
-    value = make()
-    with _LOCK:
-        memo[key] = (time.monotonic(), value)
-        while len(memo) > MEMO_ITEMS * 3:
-            memo.popitem(last=False)
-    return value
 
 
 def _details(runtime: Runtime, identity: tuple, as_of: dt.date,
@@ -251,7 +229,7 @@ def _details(runtime: Runtime, identity: tuple, as_of: dt.date,
                               contact=contact.replace("", pd.NA).to_numpy(),
                               haystack=haystack.str.casefold().to_numpy())
 
-    return _remember(runtime, ("details", identity, as_of), compute)
+    return runtime.lists.get_or_compute(("details", identity, as_of), compute)
 
 
 def _last_contacts(runtime: Runtime, identity: tuple, as_of: dt.date,
@@ -260,20 +238,23 @@ def _last_contacts(runtime: Runtime, identity: tuple, as_of: dt.date,
         with session_scope(runtime.engine) as session:
             return data.load_last_contacts(session, as_of).set_index("customer_id")
 
-    return _remember(runtime, ("contacts", identity, as_of, stamp), compute,
-                     ttl=CONTACTS_TTL_SECONDS)
+    return runtime.lists.get_or_compute(("contacts", identity, as_of, stamp), compute,
+                                        ttl=CONTACTS_TTL_SECONDS)
 
 
 def list_data(runtime: Runtime, filters: Filters) -> ListData:
-    """The customer table as of ``filters`` with the list's extra columns (cached)."""
+    """The customer table as of ``filters`` with the list's extra columns (cached; rebuilt
+    with the last contacts at least every :data:`CONTACTS_TTL_SECONDS`)."""
+    identity = current_identity(runtime.engine)
     with session_scope(runtime.engine) as session:
-        identity = data_identity(session)
         stamp = data.get_contact_stamp(session)
-    table = figures.customer_table(runtime, filters.as_of, filters.period)
+    table = customer_table.customer_table(runtime, filters.as_of, filters.period)
     details = _details(runtime, identity, filters.as_of, table)
     contacts = _last_contacts(runtime, identity, filters.as_of, stamp)
     key = (identity, filters.as_of, filters.period,
-           figures.figure_settings(runtime).cache_key(), id(details), id(contacts), len(table))
+           customer_table.figure_settings(runtime).cache_key(), stamp)
+
+    suggested = suggestions.top_suggestions(runtime, filters.as_of).set_index("customer_id")
 
     def compute() -> ListData:
         ids = table["customer_id"].to_numpy()
@@ -283,11 +264,13 @@ def list_data(runtime: Runtime, filters: Filters) -> ListData:
             last_visit=dates["last_visit"].dt.normalize(),
             last_call=dates["last_call"].dt.normalize(),
             last_coupon=dates["last_coupon"].dt.normalize(),
-            churn_pct=churn.to_numpy()).reset_index(drop=True)
+            churn_pct=churn.to_numpy(),
+            suggest=suggested["suggest"].reindex(ids).astype("string").to_numpy(),
+        ).reset_index(drop=True)
         return ListData(key=key, table=table, extras=extras,
                         source=ListSource(table, extras))
 
-    return _remember(runtime, ("list", *key), compute)
+    return runtime.lists.get_or_compute(("list", *key), compute, ttl=CONTACTS_TTL_SECONDS)
 
 
 # --- resolving and applying a request --------------------------------------------------------
@@ -302,10 +285,10 @@ def resolve_view(runtime: Runtime, actor: Actor, request: ListRequest,
 def scoped_mask(runtime: Runtime, actor: Actor, table: pd.DataFrame,
                 filters: Filters) -> np.ndarray:
     """The rows of the (whole) table inside the actor's scope and the page filters, by the
-    figures service's own rule."""
+    customer-table gateway's own rule."""
     base = table[["customer_id", "customer_type", "region", "rep_id"]].assign(
         _pos=np.arange(len(table)))
-    kept = figures.narrow(base, figures.scope_ids(runtime, actor), filters)["_pos"].to_numpy()
+    kept = customer_table.narrow(base, customer_table.scope_ids(runtime, actor), filters)["_pos"].to_numpy()
     mask = np.zeros(len(table), dtype=bool)
     mask[kept] = True
     return mask
@@ -322,6 +305,17 @@ def _scheme_bands(runtime: Runtime, actor: Actor, view: ListView) -> list[pd.Ser
     return [schemes.band_numbers(runtime, actor, scheme, view.filters.as_of)]
 
 
+def _segment_members(runtime: Runtime, actor: Actor, view: ListView) -> pd.Index | None:
+    """The customers of the selector's rule segment, if it names one (refused, audited, for
+    a rule the actor may not see)."""
+    rule = getattr(view.selector, "segment", None)
+    if rule is None:
+        return None
+    from dashboard.services import schemes
+
+    return schemes.segment_members(runtime, actor, rule)
+
+
 def view_positions(runtime: Runtime, actor: Actor, view: ListView) -> tuple[ListData,
                                                                              np.ndarray]:
     """The rows of ``view`` as positions in the cached table, in the view's order."""
@@ -333,12 +327,14 @@ def view_positions(runtime: Runtime, actor: Actor, view: ListView) -> tuple[List
     def compute() -> np.ndarray:
         mask = lists.remember(scope, lambda: scoped_mask(runtime, actor, lists.table, f)).copy()
         if not view.selector.is_empty:
-            mask &= selection_mask(lists.table, view.selector,
-                                   *_scheme_bands(runtime, actor, view))
+            bands = _scheme_bands(runtime, actor, view)
+            mask &= selection_mask(lists.table, view.selector, bands[0] if bands else None,
+                                   _segment_members(runtime, actor, view))
         mask = query_mask(lists.source, view.query, within=mask)
         return ordered_positions(lists.source, mask, view.query.sort)
 
-    if getattr(view.selector, "scheme", None) is not None:
+    if getattr(view.selector, "scheme", None) is not None or \
+            getattr(view.selector, "segment", None) is not None:
         return lists, compute()  # the scheme service checks (and audits) every request
     key = json.dumps([actor.scope_key, view.to_dict()], sort_keys=True, default=str)
     return lists, lists.remember(key, compute)
@@ -362,16 +358,16 @@ def save_view(runtime: Runtime, actor: Actor, view: ListView) -> str:
     """A token naming ``view`` for ``actor`` (the same view gives the same token; kept again
     when this process has not kept it in the last hour)."""
     token = _token_for(actor, view)
-    saved = _memo(runtime, "saved-views")
-    with _LOCK:
-        fresh = token in saved and time.monotonic() - saved[token] < 3600
-    if not fresh:
-        if not selections.owned(runtime, "view", actor, token):
-            selections.keep(runtime, "view", actor, token, {"view": view.to_dict()})
-        with _LOCK:
-            saved[token] = time.monotonic()
-            while len(saved) > 4096:
-                saved.popitem(last=False)
+    if token not in runtime.saved_views:
+        try:
+            if not selections.owned(runtime, "view", actor, token):
+                selections.keep(runtime, "view", actor, token, {"view": view.to_dict()})
+        except Exception:  # noqa: BLE001 - a full or broken store must not hide the list
+            # the rows still show; an export or "select all" of this view then answers that
+            # the list has expired, and the next read tries to keep it again
+            log.warning("could not keep the list view in the shared store", exc_info=True)
+            return token
+        runtime.saved_views.set(token, True)
     return token
 
 
@@ -384,7 +380,7 @@ def load_view(runtime: Runtime, actor: Actor, token: Any) -> ListView:
 # --- use cases ----------------------------------------------------------------------------------
 
 
-def get_list_header(runtime: Runtime, actor: Actor, filter_query: Any,
+def get_list_header(runtime: Runtime, actor: Actor, filter_query: AnyFilters | None,
                     selector: Selector) -> ListHeader:
     choices = filter_service.get_filter_choices(runtime, actor)
     filters = filter_service.resolve_filters(runtime, actor, filter_query, choices)
@@ -393,7 +389,76 @@ def get_list_header(runtime: Runtime, actor: Actor, filter_query: Any,
                       today=choices.today, default_period=choices.default_period,
                       scope=actor.scope_kind,
                       rep_name=dict(choices.reps).get(filters.rep_id) if filters.rep_id
-                      else None, currency=str(runtime.settings.currency or "CNY"))
+                      else None, currency=str(runtime.settings.currency or "CNY"),
+                      scheme_words=_scheme_words(runtime, actor, selector),
+                      segment_words=_segment_words(runtime, actor, selector),
+                      choices=class_choices(runtime, actor))
+
+
+def class_choices(runtime: Runtime, actor: Actor) -> tuple[ClassChoice, ...]:
+    """Every segment of the active rules and every band of the active schemes the actor
+    sees: segments first (as on the badges), then the bands in the Schemes page's order."""
+    with session_scope(runtime.engine) as session:
+        teams = visible_teams(session, actor)
+        schemes_frame = scheme_data.load_schemes(session, teams, active_only=True)
+        rules_frame = scheme_data.load_rules(session, teams, active_only=True)
+    found: list[ClassChoice] = []
+    for record in rules_frame.to_dict("records"):  # a handful of rules; segments first
+        try:
+            segment = "segment" in classifications.rule_of(record).all_actions
+        except ValueError:
+            continue
+        if segment and record["segment"]:
+            found.append(ClassChoice("segment", int(record["id"]), None, str(record["name"]),
+                                     str(record["segment"]), classifications.SEGMENT_COLOUR))
+    for record in schemes_frame.to_dict("records"):  # a handful of schemes
+        for number, band in enumerate(record["bands"] or [], start=1):
+            found.append(ClassChoice("scheme", int(record["id"]), number, str(record["title"]),
+                                     str(band.get("label") or number),
+                                     str(record["colour"] or "")))
+    return tuple(found)
+
+
+def _seen(session: Any, actor: Actor, row: Any) -> Any:
+    """``row`` (a scheme or rule) when ``actor`` sees its team's configuration, else None."""
+    teams = visible_teams(session, actor)
+    if row is None or (teams is not None and row.team_id is not None
+                       and int(row.team_id) not in teams):
+        return None
+    return row
+
+
+def _segment_words(runtime: Runtime, actor: Actor, selector: Selector) -> str | None:
+    """The segment name of the selector's rule, when ``actor`` sees the rule."""
+    rule_id = getattr(selector, "segment", None)
+    if rule_id is None:
+        return None
+    with session_scope(runtime.engine) as session:
+        row = _seen(session, actor, scheme_data.get_rule(session, int(rule_id)))
+        return None if row is None else str(row.segment or row.name)
+
+
+def page_badges(runtime: Runtime, actor: Actor, as_of: dt.date,
+                customer_ids: Any) -> dict[int, list[dict[str, Any]]]:
+    """The band and segment badges of the rows of a page (``classifications.badges_for``)."""
+    return classifications.badges_for(runtime, actor, as_of, customer_ids)
+
+
+def _scheme_words(runtime: Runtime, actor: Actor,
+                  selector: Selector) -> tuple[str, str | None] | None:
+    """The title of the selector's scheme and the label of its band (numbered from 1), when
+    ``actor`` sees the scheme; None otherwise (the page then names them by number)."""
+    scheme_id = getattr(selector, "scheme", None)
+    if scheme_id is None:
+        return None
+    with session_scope(runtime.engine) as session:
+        row = _seen(session, actor, scheme_data.get_scheme(session, int(scheme_id)))
+        if row is None:
+            return None
+        band = getattr(selector, "band", None)
+        bands = list(row.bands or [])
+        label = str(bands[band - 1].get("label") or "") if band and band <= len(bands) else None
+        return str(row.title), label or None
 
 
 def get_customer_page(runtime: Runtime, actor: Actor, request: ListRequest, start: int = 0,
@@ -403,9 +468,12 @@ def get_customer_page(runtime: Runtime, actor: Actor, request: ListRequest, star
     end = max(start, min(int(end), start + PAGE_LIMIT))
     view = resolve_view(runtime, actor, request)
     lists, positions = view_positions(runtime, actor, view)
+    rows = rows_at(lists, positions[start:end])
     return CustomerPage(view=view, view_token=save_view(runtime, actor, view),
-                        rows=rows_at(lists, positions[start:end]), total=len(positions),
-                        start=start, currency=str(runtime.settings.currency or "CNY"))
+                        rows=rows, total=len(positions),
+                        start=start, currency=str(runtime.settings.currency or "CNY"),
+                        badges=page_badges(runtime, actor, view.filters.as_of,
+                                           rows["customer_id"].to_numpy()))
 
 
 def matching_ids(runtime: Runtime, actor: Actor, view_token: Any) -> tuple[ListView,
@@ -476,8 +544,9 @@ def get_customer_brief(runtime: Runtime, actor: Actor, customer: Any) -> Custome
     return CustomerBrief(customer_id=customer_id, code=str(row["code"]), name=str(row["name"]))
 
 
-__all__ = ["EXTRA_COLUMNS", "ROW_COLUMNS", "TABLE_COLUMNS", "CustomerBrief", "CustomerExport",
+__all__ = ["EXTRA_COLUMNS", "ROW_COLUMNS", "TABLE_COLUMNS", "ClassChoice", "CustomerBrief", "CustomerExport",
            "CustomerPage", "ListData", "ListHeader", "ListRequest", "ListView",
            "export_customers", "export_rows", "get_customer_brief", "get_customer_page",
-           "get_list_header", "list_data", "load_view", "matching_ids", "resolve_view",
+           "class_choices", "get_list_header", "list_data", "page_badges", "load_view",
+           "matching_ids", "resolve_view",
            "rows_at", "save_view", "scoped_mask", "select_matching", "view_positions"]

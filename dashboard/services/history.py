@@ -10,7 +10,8 @@
   ``source`` (``status``, ``abc``, ``scheme:<id>``, ``rule:<id>``), ``source_name`` (the
   scheme's title or the rule's name; empty for status and tier), ``label`` (the new place:
   a status, a tier, a band, a segment, ``(pending)`` or ``(alert)``), ``value`` (the figure
-  then), ``valid_to`` (when it ended; empty while it lasts) and ``reason`` (why, in words).
+  then), ``valid_to`` (when it ended; empty while it lasts) and ``reason`` (why: a
+  stored text, ``dashboard.analytics.reasons``, that the page words for the reader).
 
 Only schemes and rules the actor may see are listed; the customer must be inside the actor's
 scope (``authorise_customer``: refused and audited otherwise).
@@ -18,17 +19,18 @@ scope (``authorise_customer``: refused and audited otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from dashboard.data import memberships as data
 from dashboard.data import schemes as config
+from dashboard.data.access import load_customer_ids_in_scope
 from dashboard.db import session_scope
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services.access import authorise_customer, customer_key
-from dashboard.services.schemes import visible_teams
+from dashboard.services.access import authorise_customer, customer_key, visible_teams
 
 COLUMNS = ["date", "kind", "status", "abc_tier", "risk_score", "churn_probability", "source",
            "source_name", "label", "value", "valid_to", "reason"]
@@ -46,13 +48,8 @@ def _names(session: Any, actor: Actor) -> dict[str, str]:
     return names
 
 
-def get_customer_history(runtime: Runtime, actor: Actor, customer_id: Any) -> pd.DataFrame:
-    """Month-end figures and membership changes of one customer (see the module)."""
-    with session_scope(runtime.engine) as session:
-        cid = authorise_customer(session, actor, customer_key(customer_id))
-        snapshots = data.load_customer_snapshots(session, cid)
-        changes = data.load_customer_memberships(session, cid)
-        names = _names(session, actor)
+def _frame(snapshots: pd.DataFrame, changes: pd.DataFrame, names: dict[str, str]
+           ) -> pd.DataFrame:
     month_ends = snapshots.drop(columns=["customer_id"]).rename(
         columns={"as_of": "date"}).assign(kind="month_end")
     shown = changes.loc[changes["source"].isin(list(names))]
@@ -66,4 +63,31 @@ def get_customer_history(runtime: Runtime, actor: Actor, customer_id: Any) -> pd
             .drop(columns=["_order"]).reset_index(drop=True))
 
 
-__all__ = ["COLUMNS", "get_customer_history"]
+def get_customer_history(runtime: Runtime, actor: Actor, customer_id: Any) -> pd.DataFrame:
+    """Month-end figures and membership changes of one customer (see the module)."""
+    with session_scope(runtime.engine) as session:
+        cid = authorise_customer(session, actor, customer_key(customer_id))
+        snapshots = data.load_customer_snapshots(session, cid)
+        changes = data.load_customer_memberships(session, cid)
+        names = _names(session, actor)
+    return _frame(snapshots, changes, names)
+
+
+def get_customer_histories(runtime: Runtime, actor: Actor,
+                           customer_ids: Iterable[int]) -> dict[int, pd.DataFrame]:
+    """:func:`get_customer_history` of each of ``customer_ids`` inside the actor's scope
+    (the others are left out), read in one query per table: a batch of reports."""
+    with session_scope(runtime.engine) as session:
+        ids = sorted(load_customer_ids_in_scope(session, actor, customer_ids))
+        snapshots = data.load_snapshots_of(session, ids)
+        changes = data.load_memberships_of(session, ids)
+        names = _names(session, actor)
+    snapshot_groups = dict(tuple(snapshots.groupby("customer_id", sort=False)))
+    change_groups = dict(tuple(changes.groupby("customer_id", sort=False)))
+    empty_snapshots, empty_changes = snapshots.iloc[:0], changes.iloc[:0]
+    return {cid: _frame(snapshot_groups.get(cid, empty_snapshots),
+                        change_groups.get(cid, empty_changes).drop(columns=["customer_id"]),
+                        names) for cid in ids}
+
+
+__all__ = ["COLUMNS", "get_customer_histories", "get_customer_history"]

@@ -4,7 +4,7 @@ call.
 ``get_portrait(runtime, actor, code, query)`` checks the customer against the actor's scope
 first (``authorise_customer``: an unknown customer and one outside the scope are refused in
 the same words, and audited), then reads the figures of the customer table for the page's
-as-of date and period (``figures.customer_table``: cached, never recomputed here) and of the
+as-of date and period (``customer_table.customer_table``: cached, never recomputed here) and of the
 365-day table for the buying behaviour, and queries only this customer's rows: their days,
 targets, products bought in the last year, open invoices, last visit, call and coupon, the
 campaigns they were part of and the merged timeline. The coupon action gets a selection
@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,14 +38,22 @@ from dashboard.analytics.portrait import (
 from dashboard.analytics.receivables import invoice_balances, summarise
 from dashboard.data import customers as list_data
 from dashboard.data import portrait as data
+from dashboard.data.access import load_customer_ids_in_scope
 from dashboard.data.sales import load_customer_days
 from dashboard.db import session_scope
+from dashboard.filters import AnyFilters, Filters
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import campaigns, contacts, figures, selections
+from dashboard.services import (
+    campaigns,
+    classifications,
+    contacts,
+    customer_table,
+    selections,
+    suggestions,
+)
 from dashboard.services import filters as filter_service
 from dashboard.services.access import authorise_customer, customer_key
-from dashboard.services.figures import Filters
 
 log = logging.getLogger(__name__)
 PREFERENCE_DAYS = 365
@@ -70,7 +79,7 @@ class Portrait:
     default_period: str
     currency: str
     horizon_days: int
-    risk_bands: tuple[float, float]  # the risk scores where churning and lost begin
+    risk_bands: tuple[float, float]  # where churning and lost begin (see status_rule)
     figures: dict[str, Any] | None  # the customer table's row (None: no record yet then)
     behaviour: dict[str, Any] | None  # the 365-day table's row
     monthly: pd.DataFrame
@@ -85,15 +94,15 @@ class Portrait:
     timeline: pd.DataFrame
     history: pd.DataFrame | None  # None: the history service is not available
     coupon_token: str
+    suggestions: Any = None  # suggestions.CustomerSuggestions (None: none could be made)
+    badges: tuple[dict[str, Any], ...] = ()  # bands and segments (classifications.badges_for)
+    # "churn": risk_bands are the churn probabilities where churning and lost begin and the
+    # portrait draws the chance of stopping; "risk": they are risk scores
+    status_rule: str = "churn"
 
     @property
     def customer_id(self) -> int:
         return self.record.customer_id
-
-
-def _row(table: pd.DataFrame, customer_id: int) -> dict[str, Any] | None:
-    found = table.loc[table["customer_id"].to_numpy() == customer_id]
-    return None if found.empty else found.iloc[0].to_dict()
 
 
 def _money(invoices: pd.DataFrame, as_of: dt.date) -> Money:
@@ -110,30 +119,49 @@ def _money(invoices: pd.DataFrame, as_of: dt.date) -> Money:
                  open_count=len(open_ones))
 
 
-def _history(runtime: Runtime, actor: Actor, customer_id: int) -> pd.DataFrame | None:
+def _histories(runtime: Runtime, actor: Actor, ids: list[int]) -> dict[int, pd.DataFrame]:
+    """The risk histories (``dashboard.services.history``); none when it is not installed or
+    fails: a secondary card must not take the portrait down with it."""
     try:
         history = importlib.import_module("dashboard.services.history")
     except ImportError:
-        return None
+        return {}
     try:
-        return history.get_customer_history(runtime, actor, customer_id)
-    except Exception:  # a secondary card must not take the portrait down with it
-        log.exception("risk history of customer %s failed", customer_id)
-        return None
+        return history.get_customer_histories(runtime, actor, ids)
+    except Exception:
+        log.exception("risk history of customers %s failed", ids[:10])
+        return {}
 
 
-def _own_rows(runtime: Runtime, customer_id: int, as_of: dt.date) -> dict[str, Any]:
+def _split(frame: pd.DataFrame, ids: list[int]) -> dict[int, pd.DataFrame]:
+    """``frame`` (with ``customer_id``) cut into one frame per customer, without the column."""
+    groups = dict(tuple(frame.groupby("customer_id", sort=False)))
+    empty = frame.iloc[:0]
+    return {cid: groups.get(cid, empty).drop(columns=["customer_id"]).reset_index(drop=True)
+            for cid in ids}
+
+
+def _own_rows(runtime: Runtime, ids: list[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
+    """Each customer's own rows, read in one query per kind whatever their number."""
     first_month = (pd.Timestamp(as_of).to_period("M") - 35).to_timestamp().date()
     with session_scope(runtime.engine) as session:
-        record = data.get_customer_record(session, customer_id)
-        days = load_customer_days(session, [customer_id])
-        targets = data.load_targets(session, customer_id, first_month, as_of)
-        mix = data.load_product_mix(session, customer_id,
-                                    as_of - dt.timedelta(days=PREFERENCE_DAYS - 1), as_of)
-        invoices = list_data.load_open_invoices(session, as_of, customer_id)
-        seen = list_data.load_last_contacts(session, as_of, customer_id)
-    return {"record": record, "days": days, "targets": targets, "mix": mix,
-            "invoices": invoices, "seen": seen}
+        records = data.load_customer_records(session, ids)
+        days = load_customer_days(session, ids)
+        targets = data.load_targets_of(session, ids, first_month, as_of)
+        mix = data.load_product_mixes(session, ids,
+                                      as_of - dt.timedelta(days=PREFERENCE_DAYS - 1), as_of)
+        invoices = list_data.load_open_invoices(session, as_of, customer_ids=ids)
+        seen = list_data.load_last_contacts(session, as_of, customer_ids=ids)
+    kinds = {"targets": _split(targets, ids), "mix": _split(mix, ids)}
+    day_groups = dict(tuple(days.groupby("customer_id", sort=False)))
+    invoice_groups = dict(tuple(invoices.groupby("customer_id", sort=False)))
+    seen_groups = dict(tuple(seen.groupby("customer_id", sort=False)))
+    return {cid: {"record": records.get(cid),
+                  "days": day_groups.get(cid, days.iloc[:0]).reset_index(drop=True),
+                  "targets": kinds["targets"][cid], "mix": kinds["mix"][cid],
+                  "invoices": invoice_groups.get(cid, invoices.iloc[:0]).reset_index(drop=True),
+                  "seen": seen_groups.get(cid, seen.iloc[:0]).reset_index(drop=True)}
+            for cid in ids}
 
 
 def _last_contacts(seen: pd.DataFrame, row: dict[str, Any] | None) -> dict[str, Any]:
@@ -147,7 +175,52 @@ def _last_contacts(seen: pd.DataFrame, row: dict[str, Any] | None) -> dict[str, 
     return found
 
 
-def get_portrait(runtime: Runtime, actor: Actor, customer: Any, query: Any) -> Portrait:
+def _rows_by_id(table: pd.DataFrame, ids: list[int]) -> dict[int, dict[str, Any]]:
+    chosen = table.loc[table["customer_id"].isin(ids)]
+    return {int(r["customer_id"]): r for r in chosen.to_dict("records")}
+
+
+def _portraits(runtime: Runtime, actor: Actor, ids: list[int], filters: Filters,
+               choices: Any) -> list[Portrait]:
+    """The portraits of ``ids`` (authorised by the caller), in that order: every table read
+    once for all of them, so a batch of reports costs about as many queries as one."""
+    rules = customer_table.figure_settings(runtime)
+    rows = _rows_by_id(customer_table.customer_table(runtime, filters.as_of, filters.period), ids)
+    yearly = _rows_by_id(customer_table.customer_table(runtime, filters.as_of, "365d"), ids)
+    own = _own_rows(runtime, ids, filters.as_of)
+    sends = campaigns.get_customers_campaigns(runtime, actor, ids)
+    timelines = contacts.get_customer_timelines(runtime, actor, ids, limit=TIMELINE_ITEMS)
+    histories = _histories(runtime, actor, ids)
+    badges = classifications.badges_for(runtime, actor, filters.as_of, ids)
+    found = []
+    for cid in ids:
+        mine, row = own[cid], rows.get(cid)
+        categories, products = preferences(mine["mix"])
+        pattern = weekday_pattern(mine["days"], filters.as_of)
+        found.append(Portrait(
+            record=mine["record"], filters=filters,
+            period=period_bounds(filters.as_of, filters.period), today=choices.today,
+            default_period=choices.default_period,
+            currency=str(runtime.settings.currency or "CNY"),
+            horizon_days=int(rules.horizon_days),
+            risk_bands=((float(rules.churning_p), float(rules.lost_p))
+                        if rules.status_rule == "churn"
+                        else (float(rules.risk_churning), float(rules.risk_lost))),
+            status_rule=rules.status_rule,
+            figures=row, behaviour=yearly.get(cid),
+            monthly=monthly_revenue(mine["days"], filters.as_of, targets=mine["targets"]),
+            gaps=gap_histogram(purchase_gaps(mine["days"], filters.as_of)), weekdays=pattern,
+            usual_weekday=usual_weekday(pattern), categories=categories, products=products,
+            money=_money(mine["invoices"], filters.as_of),
+            last_contacts=_last_contacts(mine["seen"], row),
+            campaigns=sends[cid], timeline=timelines[cid], history=histories.get(cid),
+            coupon_token="", badges=tuple(badges.get(cid, ())),
+            suggestions=suggestions.customer_suggestions(runtime, cid, filters.as_of)))
+    return found
+
+
+def get_portrait(runtime: Runtime, actor: Actor, customer: Any,
+                 query: AnyFilters | None) -> Portrait:
     """The portrait of ``customer`` (a code from the address, or an id) as of the filters
     ``query`` asks for; ``AccessDenied`` (audited) for an unknown customer or one outside
     the actor's scope."""
@@ -155,30 +228,21 @@ def get_portrait(runtime: Runtime, actor: Actor, customer: Any, query: Any) -> P
         customer_id = authorise_customer(session, actor, customer_key(customer))
     choices = filter_service.get_filter_choices(runtime, actor)
     filters = filter_service.resolve_filters(runtime, actor, query, choices)
-    rules = figures.figure_settings(runtime)
-    row = _row(figures.customer_table(runtime, filters.as_of, filters.period), customer_id)
-    yearly = _row(figures.customer_table(runtime, filters.as_of, "365d"), customer_id)
-    own = _own_rows(runtime, customer_id, filters.as_of)
-    categories, products = preferences(own["mix"])
-    pattern = weekday_pattern(own["days"], filters.as_of)
-    return Portrait(
-        record=own["record"], filters=filters,
-        period=period_bounds(filters.as_of, filters.period), today=choices.today,
-        default_period=choices.default_period,
-        currency=str(runtime.settings.currency or "CNY"), horizon_days=int(rules.horizon_days),
-        risk_bands=(float(rules.risk_churning), float(rules.risk_lost)),
-        figures=row, behaviour=yearly,
-        monthly=monthly_revenue(own["days"], filters.as_of, targets=own["targets"]),
-        gaps=gap_histogram(purchase_gaps(own["days"], filters.as_of)), weekdays=pattern,
-        usual_weekday=usual_weekday(pattern), categories=categories, products=products,
-        money=_money(own["invoices"], filters.as_of),
-        last_contacts=_last_contacts(own["seen"], row),
-        campaigns=campaigns.get_customer_campaigns(runtime, actor, customer_id),
-        timeline=contacts.get_customer_timeline(runtime, actor, customer_id,
-                                                limit=TIMELINE_ITEMS),
-        history=_history(runtime, actor, customer_id),
-        coupon_token=selections.store_customers(runtime, actor, customer_id),
-    )
+    found = _portraits(runtime, actor, [customer_id], filters, choices)[0]
+    return replace(found, coupon_token=selections.store_customers(runtime, actor, customer_id))
+
+
+def get_portraits(runtime: Runtime, actor: Actor, customer_ids: Sequence[int],
+                  query: AnyFilters | None) -> list[Portrait]:
+    """The portraits of ``customer_ids`` (a batch of reports), in that order, as
+    :func:`get_portrait` builds them but read in one query per table; customers outside the
+    actor's scope are left out. They carry no coupon token (paper has no button)."""
+    choices = filter_service.get_filter_choices(runtime, actor)
+    filters = filter_service.resolve_filters(runtime, actor, query, choices)
+    with session_scope(runtime.engine) as session:
+        allowed = load_customer_ids_in_scope(session, actor, customer_ids)
+    ids = list(dict.fromkeys(int(c) for c in customer_ids if int(c) in allowed))
+    return _portraits(runtime, actor, ids, filters, choices) if ids else []
 
 
 def usual_gap(portrait: Portrait) -> float | None:
@@ -192,4 +256,4 @@ def has_orders(portrait: Portrait) -> bool:
         (portrait.figures or {}).get("purchase_days", 0))
 
 
-__all__ = ["Money", "Portrait", "get_portrait", "has_orders", "usual_gap"]
+__all__ = ["Money", "Portrait", "get_portrait", "get_portraits", "has_orders", "usual_gap"]

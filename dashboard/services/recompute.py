@@ -3,7 +3,7 @@
 ``run_recompute(runtime, actor, as_of)`` (``cockpit recompute``, the end of every import and of
 ``cockpit demo``):
 
-1. takes the customer table as of the date over the default period (the figures service's
+1. takes the customer table as of the date over the default period (the customer-table gateway's
    cached table, churn predictions included) and every active scheme's bands
    (``classify_many``, cached);
 2. compares each customer's status, ABC tier, scheme bands and rule segments with the open
@@ -11,11 +11,17 @@
    one with its reason), in bulk;
 3. evaluates the segmentation rules ("for N days" reads the open rows: the condition has held
    since the row's first day) and raises an alert to the account manager for every customer
-   an alert rule newly takes in;
+   an alert rule newly takes in, and opens a follow-up for the account manager of every
+   customer a follow-up rule newly takes in (once per firing);
 4. writes month-end ``customer_snapshots`` (status, tier, risk score, churn probability):
    the current month's row as of the date, and every one of the last ``backfill_months``
    month-ends that has none. The very first run also replays those month-ends into the
    membership history, so a new database (the demo) has history at once.
+
+The pandas-only steps (where customers stand, the ledger step, snapshot rows) are
+``dashboard.analytics.standing`` and ``dashboard.analytics.snapshots``; the classifications in
+force come from ``dashboard.services.classifications``. After an import the recompute is run
+by the import use case (``dashboard.services.imports``) with the caller's runtime.
 
 Running it twice changes nothing the second time; a run that changed something is audited.
 Memberships only move forward: a date before the last recorded change is refused. One run at
@@ -27,44 +33,47 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from dashboard.analytics import memberships as ledger_rules
-from dashboard.analytics.churn_model import churn_predictions
-from dashboard.analytics.classification import Scheme, classify_many
+from dashboard.analytics.churn_choice import choice_date
+from dashboard.analytics.classification import classify_many
+from dashboard.analytics.explain import opened_reasons
 from dashboard.analytics.periods import period_bounds
-from dashboard.analytics.rules import (
-    ALERT,
-    FIGURES,
-    Rule,
-    condition_text,
-    evaluate,
-    figure_values,
-)
-from dashboard.analytics.settings import FigureSettings
+from dashboard.analytics.rules import Rule, alert_rows, followup_rows, rep_changes, rep_segments
+from dashboard.analytics.snapshots import changed_snapshots, snapshot_rows, superseded
+from dashboard.analytics.standing import Classifications as _Config
+from dashboard.analytics.standing import step
 from dashboard.analytics.table import customer_table as build_table
-from dashboard.config import load_settings
 from dashboard.data import memberships as data
 from dashboard.data import sales
-from dashboard.data.alerts import insert_alerts
+from dashboard.data.alerts import insert_alerts, load_alert_addressees
 from dashboard.data.audit import insert_audit
+from dashboard.data.followups import insert_rule_followups
+from dashboard.data.rep_memberships import (
+    close_rep_memberships,
+    insert_rep_memberships,
+    load_open_rep_memberships,
+)
 from dashboard.data.snapshot import current_days
 from dashboard.db import session_scope
 from dashboard.errors import ValidationError
 from dashboard.models import utcnow
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import figures
+from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
-from dashboard.services.rules import active_rules
-from dashboard.services.schemes import active_schemes, scheme_assignment
+from dashboard.services.classifications import (
+    ASSIGNMENT_COLUMNS,
+    active_rules,
+    active_schemes,
+    scheme_assignment,
+)
 
 log = logging.getLogger(__name__)
 BACKFILL_MONTHS = 24
@@ -81,31 +90,22 @@ class RecomputeResult:
     backfilled: list[dt.date] = field(default_factory=list)  # month-ends written
     replayed: list[dt.date] = field(default_factory=list)  # month-ends replayed
     alerts: int = 0
+    followups: int = 0  # follow-ups rules opened
+    rep_moves: int = 0  # account managers' segment rows opened or closed
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.opened.values()) or self.closed or self.snapshots or self.alerts)
+        return bool(sum(self.opened.values()) or self.closed or self.snapshots or self.alerts
+                    or self.followups or self.rep_moves)
 
     def summary(self) -> dict[str, object]:
         return {"as_of": self.as_of.isoformat(), "customers": self.customers,
                 "opened": self.opened, "closed": self.closed, "snapshots": self.snapshots,
                 "backfilled": [d.isoformat() for d in self.backfilled],
                 "replayed": len(self.replayed), "alerts": self.alerts,
+                "followups": self.followups, "rep_moves": self.rep_moves,
                 "seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
-
-
-@dataclass(frozen=True)
-class _Config:
-    schemes: dict[int, Scheme]
-    scheme_teams: dict[int, int | None]
-    rules: dict[int, Rule]
-    period: str
-    figure_rules: FigureSettings
-
-    def sources(self) -> set[str]:
-        return ({"status", "abc"} | {f"scheme:{k}" for k in self.schemes}
-                | {f"rule:{k}" for k in self.rules})
 
 
 def _config(runtime: Runtime) -> _Config:
@@ -113,7 +113,7 @@ def _config(runtime: Runtime) -> _Config:
         schemes, teams = active_schemes(session)
         rules = active_rules(session)
     return _Config(schemes, teams, rules, filter_service.default_period(runtime),
-                   figures.figure_settings(runtime))
+                   customer_table.figure_settings(runtime))
 
 
 def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
@@ -124,136 +124,93 @@ def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
     return [d.item() for d in ends]
 
 
-def _table_as_of(days: pd.DataFrame, customers: pd.DataFrame, as_of: dt.date,
-                 config: _Config) -> pd.DataFrame:
-    """The customer table with churn predictions as of a past date (not cached: month-ends
-    are computed once each)."""
+def _table_as_of(runtime: Runtime, days: pd.DataFrame, customers: pd.DataFrame,
+                 as_of: dt.date, config: _Config) -> pd.DataFrame:
+    """The customer table with churn predictions as of a past month-end (the table is not
+    cached: month-ends are computed once each; the churn fits are). The choice between the
+    churn models is the one made as of the latest 31 December on or before the month-end
+    (``churn_choice.choice_date``): one per year, cached, never made with data after the
+    month-end."""
     rules = config.figure_rules
-    table = build_table(days, customers, as_of, config.period, rules)
-    churn = churn_predictions(days, as_of, rules.horizon_days).table
-    return table.merge(churn[["customer_id", *figures.CHURN_COLUMNS]], on="customer_id",
-                       how="left")
-
-
-def _wanted(table: pd.DataFrame, assignment: pd.DataFrame, config: _Config,
-            ledger: ledger_rules.Ledger, as_of: dt.date, sources: set[str] | None = None, *,
-            reasons: bool = True) -> pd.DataFrame:
-    """Where every customer stands as of ``as_of`` (the sources in ``sources`` only)."""
-    wanted = sources or config.sources()
     bounds = period_bounds(as_of, config.period)
-    parts = []
-    if "status" in wanted:
-        parts.append(ledger_rules.status_rows(table, config.figure_rules, reasons=reasons))
-    if "abc" in wanted:
-        parts.append(ledger_rules.tier_rows(
-            table, ledger_rules.period_text(bounds.start, bounds.end), reasons=reasons))
-    schemes = {k: s for k, s in config.schemes.items() if f"scheme:{k}" in wanted}
-    if schemes:
-        chosen = assignment.loc[assignment["scheme"].isin(list(schemes))]
-        parts.append(ledger_rules.scheme_rows(chosen, schemes, config.scheme_teams,
-                                              table[["customer_id", "team_id"]],
-                                              reasons=reasons))
-    rules = {k: r for k, r in config.rules.items() if f"rule:{k}" in wanted}
-    if rules:
-        parts.append(evaluate(table, rules, ledger.open_rows(f"rule:{k}" for k in rules),
-                              as_of, reasons=reasons))
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else ledger_rules.empty_rows()
-
-
-def _step(ledger: ledger_rules.Ledger, table: pd.DataFrame, assignment: pd.DataFrame,
-          config: _Config, as_of: dt.date, sources: set[str] | None = None) -> None:
-    """Move the ledger to ``as_of``: compare labels first, then write the reasons of the
-    rows that changed only (most customers stay where they were)."""
-    found = ledger.apply(_wanted(table, assignment, config, ledger, as_of, sources,
-                                 reasons=False), as_of, sources)
-    if not found.opened.empty:
-        ledger.fill_reasons(_reasons(found.opened, table, assignment, config, ledger, as_of))
-
-
-def _reasons(opened: pd.DataFrame, table: pd.DataFrame, assignment: pd.DataFrame,
-             config: _Config, ledger: ledger_rules.Ledger, as_of: dt.date) -> pd.DataFrame:
-    """The reasons of the rows just opened, computed for those (customer, source) pairs
-    only."""
-    names = pd.unique(opened["source"])  # a few sources
-    schemes = {str(n): int(str(n).split(":")[1]) for n in names
-               if str(n).startswith("scheme:")}
-    families = {"status": {"status"}, "abc": {"abc"}, "scheme": set(schemes),
-                "rule": {str(n) for n in names if str(n).startswith("rule:")}}
-    parts = []
-    for family, sources in families.items():
-        if not sources:
-            continue
-        mine = opened.loc[opened["source"].isin(list(sources))]
-        rows = table.loc[table["customer_id"].isin(mine["customer_id"])].reset_index(drop=True)
-        chosen = assignment.iloc[:0]
-        if family == "scheme":
-            pairs = pd.DataFrame({"scheme": mine["source"].map(schemes).to_numpy(),
-                                  "customer_id": mine["customer_id"].to_numpy()})
-            chosen = assignment.merge(pairs, on=["scheme", "customer_id"], how="inner")
-        parts.append(_wanted(rows, chosen, config, ledger, as_of, sources))
-    return pd.concat(parts, ignore_index=True) if parts else ledger_rules.empty_rows()
-
-
-def _snapshot_rows(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": table["customer_id"].to_numpy(dtype=np.int64),
-        "as_of": pd.Timestamp(as_of),
-        "status": table["status"].astype(str).to_numpy(dtype=object),
-        "abc_tier": table["abc_tier"].astype(str).to_numpy(dtype=object),
-        "risk_score": table["risk_score"].to_numpy(dtype=np.float64, na_value=np.nan).round(4),
-        "churn_probability": table["churn_probability"].to_numpy(
-            dtype=np.float64, na_value=np.nan).round(4),
-    })
-
-
-def _superseded(dates: Iterable[dt.date], as_of: dt.date) -> list[dt.date]:
-    """Snapshot dates of ``as_of``'s month before it that are not month-ends: a month keeps
-    only its month-end, or its latest day while it runs."""
-    return [d for d in dates if d.replace(day=1) == as_of.replace(day=1) and d < as_of
-            and (d + dt.timedelta(days=1)).day != 1]
-
-
-def _changed_snapshots(new: pd.DataFrame, old: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """(customers whose stored row must go, rows to write) for one as-of date."""
-    columns = ["status", "abc_tier", "risk_score", "churn_probability"]
-    both = new.merge(old[["customer_id", *columns]], on="customer_id", how="outer",
-                     suffixes=("", "_old"), indicator=True)
-    same = both["_merge"] == "both"
-    for column in columns:
-        a, b = both[column], both[f"{column}_old"]
-        if column in ("risk_score", "churn_probability"):
-            a = pd.to_numeric(a).round(4)
-            b = pd.to_numeric(b).round(4)
-        same &= (a == b) | (a.isna() & b.isna())
-    gone = both.loc[~same & (both["_merge"] != "left_only"), "customer_id"]
-    write = both.loc[~same & (both["_merge"] != "right_only"), new.columns]
-    return gone.to_numpy(dtype=np.int64), write
+    churn = customer_table.churn_as_of(runtime, days, bounds.end, bounds.prev_end,
+                                       rules.horizon_days,
+                                       chosen_on=choice_date(bounds.end).date())
+    return build_table(days, customers, as_of, config.period, rules, churn)
 
 
 def _alerts(ledger: ledger_rules.Ledger, table: pd.DataFrame,
             rules: dict[int, Rule]) -> pd.DataFrame:
-    """An alert for every customer an alert rule took in during this run and still holds,
-    worded with the figure as it is now."""
-    new = ledger.open.loc[(ledger.open["key"] < 0) & (ledger.open["label"] == ALERT)]
-    parts = []
-    indexed = table.set_index("customer_id", drop=False)
-    for source, rows in new.groupby("source", sort=True):  # one group per rule
-        rule_id = int(str(source).split(":")[1])
-        rule = rules[rule_id]
-        now = indexed.loc[rows["customer_id"].to_numpy()]
-        values = figure_values(now, FIGURES[rule.figure])
-        text = condition_text(rule, values)
-        if rule.for_days:
-            text = text + f" for {rule.for_days} days or more"
-        parts.append(pd.DataFrame({
-            "customer_id": now["customer_id"].to_numpy(dtype=np.int64), "rule_id": rule_id,
-            "rep_id": now["rep_id"].astype("Float64").to_numpy(dtype=np.float64,
-                                                              na_value=np.nan),
-            "message": (rule.name + ": " + text).to_numpy(dtype=object),
-            "value": pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64),
-            "created_at": pd.Timestamp(utcnow())}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    """The alerts of the rows opened in this run (``dashboard.analytics.rules.alert_rows``)."""
+    return alert_rows(ledger.open.loc[ledger.open["key"] < 0], table, rules,
+                      pd.Timestamp(utcnow()))
+
+
+def _followups(ledger: ledger_rules.Ledger, table: pd.DataFrame, rules: dict[int, Rule],
+               as_of: dt.date) -> pd.DataFrame:
+    """The follow-ups of the rows opened in this run
+    (``dashboard.analytics.rules.followup_rows``)."""
+    return followup_rows(ledger.open.loc[ledger.open["key"] < 0], table, rules, as_of)
+
+
+def _write_followups(session: Session, actor: Actor, followups: pd.DataFrame,
+                     as_of: dt.date) -> int:
+    """Insert the rules' follow-ups (none twice for one firing, none while the customer has
+    one of the rule open) and audit each rule's: how many, and the customers left out for
+    having no account manager."""
+    if followups.empty:
+        return 0
+    without = followups.loc[followups["rep_id"].isna()]
+    inserted = insert_rule_followups(session, followups.loc[followups["rep_id"].notna()],
+                                     utcnow())
+    for rule_id in sorted({int(r) for r in followups["rule_id"]}):
+        mine = inserted.loc[inserted["rule_id"] == rule_id]
+        left = without.loc[without["rule_id"] == rule_id, "customer_id"]
+        if len(mine) or len(left):
+            insert_audit(session, actor, "followup.create", object_type="rule",
+                         object_id=rule_id, detail={
+                             "created": len(mine), "fired_on": as_of.isoformat(),
+                             "kind": str(followups.loc[followups["rule_id"] == rule_id,
+                                                       "kind"].iloc[0]),
+                             "source": {"kind": "rule", "rule_id": rule_id},
+                             "without_manager": sorted(int(c) for c in left)[:50]})
+    return len(inserted)
+
+
+@dataclass
+class RepMoves:
+    """The account managers' segment rows to close (ids) and to open (``REP_COLUMNS``)."""
+
+    close: list[int] = field(default_factory=list)
+    open: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _rep_moves(runtime: Runtime, table: pd.DataFrame,
+               sources: set[str] | None = None) -> RepMoves:
+    """Where the rules over account managers put each account manager now, against the open
+    rows (a deleted or switched-off rule's rows close); only ``sources`` when given."""
+    with session_scope(runtime.engine) as session:
+        rules = active_rules(session, "account_manager")
+        open_rows = load_open_rep_memberships(session)
+    wanted = rep_segments(table, rules)
+    every = {f"rule:{k}" for k in rules} | set(open_rows["source"] if len(open_rows) else [])
+    chosen = every if sources is None else every & set(sources)
+    if not chosen or open_rows.empty and wanted.empty:
+        return RepMoves()
+    if open_rows.empty:
+        open_rows = pd.DataFrame(columns=["id", "rep_id", "source", "label"])
+    close, new = rep_changes(wanted.loc[wanted["source"].isin(chosen)], open_rows, chosen)
+    return RepMoves(close, new)
+
+
+def _route(session: Session, alerts: pd.DataFrame) -> pd.DataFrame:
+    """An alert about a customer without an account manager is for the team's manager, else
+    an owner (``user_id``)."""
+    managers, owner = load_alert_addressees(session)
+    manager = alerts["team_id"].map(managers) if "team_id" in alerts else pd.Series(
+        np.nan, index=alerts.index)
+    person = manager.astype("float64").fillna(np.nan if owner is None else float(owner))
+    return alerts.assign(user_id=person.where(alerts["rep_id"].isna()))
 
 
 def today_for(runtime: Runtime) -> dt.date:
@@ -279,42 +236,51 @@ def _backfill(runtime: Runtime, config: _Config, ledger: ledger_rules.Ledger,
     into the ledger (oldest first)."""
     if not dates:
         return
-    days = current_days(runtime.engine, runtime.snapshot_dir)
+    days = current_days(runtime.engine, runtime.snapshot_dir, runtime.days)
     with session_scope(runtime.engine) as session:
         customers = sales.load_customers(session)
         present = set(data.load_snapshot_dates(session))
     for day in sorted(dates):
         began = time.perf_counter()
-        table = _table_as_of(days, customers, day, config)
+        table = _table_as_of(runtime, days, customers, day, config)
         if day not in present:
             with session_scope(runtime.engine, write=True) as session:
-                data.delete_snapshots(session, [day, *_superseded(present, day)])
-                result.snapshots += data.insert_snapshots(session, _snapshot_rows(table, day))
+                data.delete_snapshots(session, [day, *superseded(present, day)])
+                result.snapshots += data.insert_snapshots(session, snapshot_rows(table, day))
             result.backfilled.append(day)
         if day in replay:
             assignment = classify_many(days, customers, day, config.schemes,
-                                       config.figure_rules)
-            _step(ledger, table, assignment, config, day)
+                                       config.figure_rules,
+                                       customer_table.dated_fit(
+                                           runtime, days, day, config.figure_rules.horizon_days,
+                                           choice_date(day).date()))
+            step(ledger, table, assignment, config, day, explain=opened_reasons)
             result.replayed.append(day)
         echo(f"  {day.isoformat()}  {time.perf_counter() - began:5.1f} s")
 
 
 def _write(runtime: Runtime, actor: Actor, ledger: ledger_rules.Ledger,
            alerts: pd.DataFrame, snapshot: tuple[dt.date, pd.DataFrame] | None,
-           result: RecomputeResult, action: str) -> None:
+           result: RecomputeResult, action: str,
+           followups: pd.DataFrame | None = None, reps: RepMoves | None = None) -> None:
     with session_scope(runtime.engine, write=True) as session:
         for day, ids in sorted(ledger.closed.items()):
             data.close_memberships(session, ids, day)
         data.insert_memberships(session, ledger.inserts)
-        result.alerts = insert_alerts(session, alerts) if len(alerts) else 0
+        result.alerts = insert_alerts(session, _route(session, alerts)) if len(alerts) else 0
+        if followups is not None:
+            result.followups = _write_followups(session, actor, followups, result.as_of)
+        if reps is not None:
+            result.rep_moves = (close_rep_memberships(session, reps.close, result.as_of)
+                                + insert_rep_memberships(session, reps.open, result.as_of))
         if snapshot is not None:
             as_of, rows = snapshot
             old = data.load_snapshots(session, as_of)
-            gone, write = _changed_snapshots(rows, old)
+            gone, write = changed_snapshots(rows, old)
             data.delete_snapshots(session, [as_of], gone.tolist())
             result.snapshots += data.insert_snapshots(session, write)
-            data.delete_snapshots(session, _superseded(data.load_snapshot_dates(session),
-                                                       as_of))
+            data.delete_snapshots(session, superseded(data.load_snapshot_dates(session),
+                                                      as_of))
         result.opened, result.closed = dict(ledger.opened_counts), ledger.closed_count
         if result.changed:
             insert_audit(session, actor, action, object_type="memberships",
@@ -342,14 +308,15 @@ def run_recompute(runtime: Runtime, actor: Actor, as_of: dt.date | None = None, 
             say(f"Month-ends: {len(missing)} snapshot(s) to write, {len(replay)} to replay")
         _backfill(runtime, config, ledger, result, sorted(set(missing) | replay), replay, say)
         result.seconds["backfill"] = time.perf_counter() - began
-        table = figures.customer_table(runtime, as_of, config.period, config.figure_rules)
+        table = customer_table.customer_table(runtime, as_of, config.period, config.figure_rules)
         assignment = scheme_assignment(runtime, as_of, config.schemes)
-        _step(ledger, table, assignment, config, as_of)
+        step(ledger, table, assignment, config, as_of, explain=opened_reasons)
         result.customers = len(table)
         result.seconds["figures"] = time.perf_counter() - began - result.seconds["backfill"]
         writing = time.perf_counter()
         _write(runtime, actor, ledger, _alerts(ledger, table, config.rules),
-               (as_of, _snapshot_rows(table, as_of)), result, "recompute")
+               (as_of, snapshot_rows(table, as_of)), result, "recompute",
+               _followups(ledger, table, config.rules, as_of), _rep_moves(runtime, table))
         result.seconds["write"] = time.perf_counter() - writing
     result.seconds["total"] = time.perf_counter() - began
     return result
@@ -366,58 +333,27 @@ def refresh_sources(runtime: Runtime, actor: Actor, sources: set[str]) -> Recomp
         config = _config(runtime)
         with session_scope(runtime.engine) as session:
             ledger = ledger_rules.Ledger(data.load_open_memberships(session, sorted(sources)))
-        table = figures.customer_table(runtime, as_of, config.period, config.figure_rules)
+        table = customer_table.customer_table(runtime, as_of, config.period, config.figure_rules)
         assignment = scheme_assignment(runtime, as_of, config.schemes) if any(
             s.startswith("scheme:") for s in sources) else pd.DataFrame(
-            columns=["scheme", "customer_id", "band", "label", "value"])
-        _step(ledger, table, assignment, config, as_of, sources)
+            columns=ASSIGNMENT_COLUMNS)
+        step(ledger, table, assignment, config, as_of, sources, explain=opened_reasons)
         result.customers = len(table)
         _write(runtime, actor, ledger, _alerts(ledger, table, config.rules), None, result,
-               "recompute.refresh")
+               "recompute.refresh", _followups(ledger, table, config.rules, as_of),
+               _rep_moves(runtime, table, sources))
     result.seconds["total"] = time.perf_counter() - began
     return result
 
 
-# --- after an import -------------------------------------------------------------------------
-
-_BOUND: weakref.WeakKeyDictionary[Engine, Runtime] = weakref.WeakKeyDictionary()
-SKIPPED_KINDS = ("targets", "products")  # no figure depends on them
-
-
-def bind_runtime(runtime: Runtime) -> None:
-    """The runtime (settings, cache, snapshot folder) to recompute with when an import
-    writes through ``runtime.engine``."""
-    _BOUND[runtime.engine] = runtime
-
-
-def runtime_for(engine: Engine) -> Runtime | None:
-    """The bound runtime of ``engine``, else one from the environment's settings when
-    ``engine`` is the configured database, else None."""
-    bound = _BOUND.get(engine)
-    if bound is not None:
-        return bound
-    settings = load_settings()
-    if make_url(settings.database_url) == engine.url:
-        return Runtime(settings=settings, engine=engine)
-    return None
-
-
-def recompute_after_import(engine: Engine, actor: Actor, kind: str) -> RecomputeResult | None:
-    """The recompute at the end of an import (the import is committed already: a failure
-    here is logged and leaves the memberships to the next run)."""
-    if kind in SKIPPED_KINDS:
-        return None
-    runtime = runtime_for(engine)
-    if runtime is None:
-        log.info("import into %s: no runtime bound, recompute skipped", engine.url)
-        return None
+def refresh_after_change(runtime: Runtime, actor: Actor, sources: set[str]) -> None:
+    """:func:`refresh_sources` after a scheme or rule was saved (the change itself is
+    committed already: a failure is logged and leaves the memberships to the next run)."""
     try:
-        return run_recompute(runtime, actor)
-    except Exception:  # noqa: BLE001
-        log.exception("recompute after the %s import failed", kind)
-        return None
+        refresh_sources(runtime, actor, sources)
+    except Exception:  # noqa: BLE001 - the change itself is saved
+        log.exception("memberships of %s not refreshed", sorted(sources))
 
 
-__all__ = ["BACKFILL_MONTHS", "RecomputeResult", "bind_runtime", "month_ends",
-           "recompute_after_import", "refresh_sources", "run_recompute", "runtime_for",
-           "today_for"]
+__all__ = ["BACKFILL_MONTHS", "RecomputeResult", "month_ends", "refresh_after_change",
+           "refresh_sources", "run_recompute", "today_for"]

@@ -13,11 +13,22 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dashboard.analytics.classification import RANK_KINDS, SCHEME_KINDS, Band, Scheme
-from dashboard.analytics.rules import ACTIONS, FIGURES, MAX_FOR_DAYS, Rule
+from dashboard.analytics.classification import Band, Scheme
+from dashboard.analytics.kinds import CUSTOMER_TYPES, SCHEME_KINDS
+from dashboard.analytics.rules import (
+    ACTIONS,
+    CONTACT_CHANNELS,
+    FIGURES,
+    FOLLOWUP_KINDS,
+    MAX_CONDITIONS,
+    MAX_FOLLOWUP_DAYS,
+    MAX_FOR_DAYS,
+    SUBJECTS,
+    Condition,
+    Rule,
+)
 from dashboard.errors import ValidationError
 from dashboard.i18n import _
-from dashboard.models import CUSTOMER_TYPES
 
 TIMEFRAMES = (30, 90, 180, 365, 730)
 MAX_BANDS = 8
@@ -87,17 +98,9 @@ def _band_problems(kind: str, bands: list[tuple[str, float]]) -> list[str]:
     labels = [label for label, _upper in bands]
     if len(set(labels)) < len(labels):
         problems.append(_("Two bands have the same name."))
-    uppers = [upper for _label, upper in bands]
-    if kind in RANK_KINDS and not all(0 < u <= 100 for u in uppers):
-        problems.append(_("The bands of a rank or share scheme are percentages above 0 and "
-                          "up to 100."))
-    elif kind == "risk_score" and uppers[0] <= 0:
-        problems.append(_("Risk scores start at 0: the first band's upper bound must be "
-                          "above 0."))
-    elif kind == "orders" and not all(u >= 0 and u == int(u) for u in uppers):
-        problems.append(_("Order counts are whole numbers of 0 or more."))
-    elif kind in ("risk_change", "revenue_change") and uppers[0] < -100:
-        problems.append(_("A change cannot be below -100 %."))
+    rules = SCHEME_KINDS[kind]
+    if not rules.bounds_fit(upper for _label, upper in bands):
+        problems.append(_(rules.bounds_rule))  # the kind's allowed range, from the registry
     return problems
 
 
@@ -121,7 +124,7 @@ def parse_scheme(fields: Mapping[str, Any]) -> dict[str, Any]:
     customer_type = fields.get("customer_type") or "all"
     if customer_type not in ("all", *CUSTOMER_TYPES):
         problems.append(_("Choose a customer type."))
-    kind = fields.get("kind")
+    kind = str(fields.get("kind") or "")
     if kind not in SCHEME_KINDS:
         problems.append(_("Choose the type of classification."))
     timeframe = _number(fields.get("timeframe_days"))
@@ -132,7 +135,7 @@ def parse_scheme(fields: Mapping[str, Any]) -> dict[str, Any]:
                                    problems)
     bands = _band_rows(list(fields.get("bands") or []), problems)
     if kind in SCHEME_KINDS:
-        problems += _band_problems(str(kind), bands)
+        problems += _band_problems(kind, bands)
     if problems:
         raise ValidationError("invalid scheme", details=problems)
     values = {"title": title, "comment": comment, "colour": colour.lower(),
@@ -147,60 +150,158 @@ def parse_scheme(fields: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _parse_condition(fields: Mapping[str, Any], problems: list[str], *,
+                     optional: bool) -> dict[str, Any] | None:
+    """One condition of the rule form (``figure``, ``operator``, ``value``, ``value_text``);
+    None for an optional one left empty."""
+    key = str(fields.get("figure") or "")
+    if optional and not key:
+        return None
+    figure = FIGURES.get(key)
+    operator = fields.get("operator")
+    value, value_text = 0.0, None
+    if figure is None:
+        problems.append(_("Choose a figure."))
+        return None
+    if operator not in figure.operators:
+        problems.append(_("Choose a comparison."))
+    if figure.is_choice:
+        value_text = str(fields.get("value_text") or "")
+        if value_text not in figure.choices:
+            problems.append(_("Choose a value."))
+    else:
+        number = _number(fields.get("value"))
+        if number is None or math.isnan(number):
+            problems.append(_("The value must be a number."))
+        else:
+            value = number
+    return {"figure": figure.key, "operator": operator, "value": value,
+            "value_text": value_text}
+
+
+def _parse_actions(fields: Mapping[str, Any], segment: str,
+                   problems: list[str]) -> tuple[str, list[str], dict[str, Any] | None]:
+    """The first action, every action and the contact plan (``channel``,
+    ``frequency_days``) of the rule form."""
+    action = fields.get("action")
+    also = fields.get("also") or []
+    also = [also] if isinstance(also, str) else list(also) if isinstance(also, list) else []
+    if action not in ("segment", "alert"):
+        problems.append(_("Choose what the rule does."))
+        return "", [], None
+    if any(a not in ACTIONS or a == action for a in also):
+        problems.append(_("Choose what the rule does."))
+        return action, [action], None
+    actions = [action, *[a for a in ACTIONS if a in also]]
+    if action == "segment" and not segment:
+        problems.append(_("Enter the segment's name."))
+    plan = None
+    if "contact" in actions:
+        if action != "segment":
+            problems.append(_("A contact plan needs the rule's segment: choose 'assign the "
+                              "customer to a segment'."))
+        channel = fields.get("channel")
+        frequency = _number(fields.get("frequency_days"))
+        if channel not in CONTACT_CHANNELS:
+            problems.append(_("Choose the contact channel."))
+        if frequency is None or math.isnan(frequency) or frequency != int(frequency) or not (
+                1 <= frequency <= MAX_FOR_DAYS):
+            problems.append(_("The contact frequency is a whole number of days from 1 to "
+                              "{limit}.", limit=MAX_FOR_DAYS))
+        else:
+            plan = {"channel": channel, "frequency_days": int(frequency)}
+    return action, actions, plan
+
+
+def _parse_followup(fields: Mapping[str, Any], actions: list[str],
+                    problems: list[str]) -> tuple[str | None, int | None]:
+    """The follow-up action's kind and due days (None, None without the action)."""
+    if "followup" not in actions:
+        return None, None
+    kind = fields.get("followup_kind")
+    days = _number(fields.get("followup_days"))
+    if kind not in FOLLOWUP_KINDS:
+        problems.append(_("Choose call, visit or e-mail."))
+    if days is None or math.isnan(days) or days != int(days) or not (
+            0 <= days <= MAX_FOLLOWUP_DAYS):
+        problems.append(_("The follow-up is due in a whole number of days from 0 to "
+                          "{limit}.", limit=MAX_FOLLOWUP_DAYS))
+        return kind, None
+    return kind, int(days)
+
+
+def _parse_subject(fields: Mapping[str, Any], actions: list[str], days: float | None,
+                   problems: list[str]) -> tuple[str, float | None]:
+    """Whom the rule segments, and for account managers the share (%) of their customers
+    that must meet the conditions (seed 004's "Top rep")."""
+    subject = fields.get("subject") or "customer"
+    if subject not in SUBJECTS:
+        problems.append(_("Choose whom the rule segments."))
+        return "customer", None
+    if subject == "customer":
+        return subject, None
+    if actions and actions != ["segment"]:
+        problems.append(_("A rule over account managers only assigns a segment."))
+    if days:
+        problems.append(_("A rule over account managers does not wait 'for N days'."))
+    share = _number(fields.get("share_pct"))
+    if share is None or math.isnan(share) or not 0 < share <= 100:
+        problems.append(_("The share of an account manager's customers is above 0 and at "
+                          "most 100 %."))
+        return subject, None
+    return subject, float(share)
+
+
 def parse_rule(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The stored values of a rule form (``name``, ``figure``, ``operator``, ``value`` or
-    ``value_text``, ``for_days``, ``action``, ``segment``, ``active``)."""
+    ``value_text``, the further conditions ``and`` (a list of the same four), ``for_days``,
+    ``action`` and ``also`` (the further actions), ``segment``, ``channel`` and
+    ``frequency_days`` (the contact plan), ``followup_kind`` and ``followup_days`` (the
+follow-up action), ``subject`` and ``share_pct`` (a rule over account managers),
+    ``active``). The contact plan comes back as ``contact_plan`` (None without the contact action)."""
     problems: list[str] = []
     name = _text(fields.get("name"), MAX_TITLE)
     if not name:
         problems.append(_("Enter a name for the rule."))
     elif len(name) > MAX_TITLE:
         problems.append(_("The name is longer than {limit} characters.", limit=MAX_TITLE))
-    figure = FIGURES.get(str(fields.get("figure") or ""))
-    operator = fields.get("operator")
-    value, value_text = 0.0, None
-    if figure is None:
-        problems.append(_("Choose a figure."))
-    else:
-        if operator not in figure.operators:
-            problems.append(_("Choose a comparison."))
-        if figure.is_choice:
-            value_text = str(fields.get("value_text") or "")
-            if value_text not in figure.choices:
-                problems.append(_("Choose a value."))
-        else:
-            number = _number(fields.get("value"))
-            if number is None or math.isnan(number):
-                problems.append(_("The value must be a number."))
-            else:
-                value = number
+    first = _parse_condition(fields, problems, optional=False) or {
+        "figure": "", "operator": "", "value": 0.0, "value_text": None}
+    further = fields.get("and") or []
+    if not isinstance(further, list) or len(further) > MAX_CONDITIONS - 1:
+        problems.append(_("A rule has at most {limit} conditions.", limit=MAX_CONDITIONS))
+        further = []
+    more = [c for c in (_parse_condition(f, problems, optional=True)
+                        for f in further if isinstance(f, Mapping)) if c is not None]
     days = _number(fields.get("for_days"))
     if days is not None and (math.isnan(days) or days != int(days)
                              or not 0 <= days <= MAX_FOR_DAYS):
         problems.append(_("'For N days' is a whole number from 0 to {limit}.",
                           limit=MAX_FOR_DAYS))
         days = None
-    action = fields.get("action")
     segment = _text(fields.get("segment"), MAX_TITLE)
-    if action not in ACTIONS:
-        problems.append(_("Choose what the rule does."))
-    elif action == "segment" and not segment:
-        problems.append(_("Enter the segment's name."))
+    action, actions, plan = _parse_actions(fields, segment, problems)
+    followup_kind, followup_days = _parse_followup(fields, actions, problems)
+    subject, share = _parse_subject(fields, actions, days, problems)
     if segment.startswith("(") or len(segment) > MAX_TITLE:
         problems.append(_("A segment's name has at most {limit} characters and does not start "
                           "with '('.", limit=MAX_TITLE))
     if problems:
-        raise ValidationError("invalid rule", details=problems)
-    values = {"name": name, "figure": figure.key, "operator": operator, "value": value,
-              "value_text": value_text, "for_days": int(days or 0), "action": action,
-              "segment": segment if action == "segment" else "",
-              "active": bool(fields.get("active", True))}
+        raise ValidationError("invalid rule", details=list(dict.fromkeys(problems)))
+    values = {**first, "name": name, "for_days": int(days or 0), "action": action,
+              "segment": segment if "segment" in actions else "",
+              "active": bool(fields.get("active", True)), "conditions": more,
+              "actions": actions, "followup_kind": followup_kind,
+              "followup_days": followup_days, "subject": subject, "share_pct": share}
     try:
         Rule(**{k: values[k] for k in ("name", "figure", "operator", "value", "value_text",
-                                        "for_days", "action", "segment")})
+                                        "for_days", "action", "segment")},
+             more=tuple(Condition(**c) for c in more), actions=tuple(actions),
+             followup_kind=followup_kind, followup_days=int(followup_days or 0),
+             subject=subject, share_pct=share)
     except ValueError as error:
         raise ValidationError("invalid rule", details=[str(error)]) from None
-    return values
+    return {**values, "contact_plan": plan}
 
 
 def scheme_of(record: Mapping[str, Any]) -> Scheme:

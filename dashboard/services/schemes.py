@@ -1,14 +1,14 @@
 """Sales classification schemes (SPEC.md "Sales classifications", seeds 000/001).
 
-Who sees and changes what: every user sees the business-wide schemes and those of their own
-team (a rep: the team of their account manager); an owner sees and changes all of them; a
-manager changes their team's schemes only; a rep changes none. A scheme id from the browser
-is only a request: one the user may not see or change is refused like a missing one, and
-audited (RELIABILITY-TESTS B.15).
+Who sees and changes what follows the ownership rule of ``dashboard.services.access``: every
+user sees the business-wide schemes and those of their own team (a rep: the team of their
+account manager); an owner sees and changes all of them; a manager changes their team's
+schemes only; a rep changes none. A scheme id from the browser is only a request: one the user
+may not see or change is refused like a missing one, and audited (RELIABILITY-TESTS B.15).
 
-Band counts come from :func:`scheme_assignment` (every active scheme classified over the whole
-customer base as of a date, cached per data version and scheme definitions) narrowed to the
-customers the user may see under the page filters; :func:`band_numbers` and
+Band counts come from ``classifications.scheme_assignment`` (every active scheme classified
+over the whole customer base as of a date, cached per data version and scheme definitions)
+narrowed to the customers the user may see under the page filters; :func:`band_numbers` and
 :func:`select_customers` give the customer list exactly the customers behind each count.
 A team's scheme records memberships for that team's customers only.
 """
@@ -16,8 +16,6 @@ A team's scheme records memberships for that team's customers only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,27 +23,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from dashboard.analytics.classification import Scheme, band_counts, classify_many
+from dashboard.analytics.classification import band_counts
+from dashboard.analytics.rules import ALERT, PENDING
 from dashboard.analytics.selection import Selector, selection_mask
-from dashboard.cache import cache_key
-from dashboard.data import sales
 from dashboard.data import schemes as data
 from dashboard.data.audit import insert_audit
-from dashboard.data.memberships import close_sources
-from dashboard.data.snapshot import current_days
-from dashboard.db import data_identity, session_scope
+from dashboard.data.memberships import close_sources, load_open_memberships
+from dashboard.db import session_scope
+from dashboard.filters import AnyFilters, Filters
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import figures
+from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
-from dashboard.services.audit import deny
-from dashboard.services.figures import Filters
+from dashboard.services.access import (
+    as_key,
+    authorise_config,
+    creatable_teams,
+    may_create,
+    may_edit,
+    team_for,
+    visible_teams,
+)
+from dashboard.services.classifications import clean_record, scheme_assignment
+from dashboard.services.recompute import refresh_after_change
 from dashboard.services.scheme_forms import parse_scheme, scheme_of
 
 log = logging.getLogger(__name__)
-EDITORS = ("owner", "manager")
 
 
 @dataclass(frozen=True)
@@ -78,94 +82,6 @@ class SchemesPage:
     teams: dict[int, str]  # the teams a new scheme may belong to (owners: all)
 
 
-def clean_record(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored row with pandas' missing values as None."""
-    return {k: (None if not isinstance(v, (list, dict)) and pd.isna(v) else v)
-            for k, v in record.items()}
-
-
-def visible_teams(session: Session, actor: Actor) -> list[int] | None:
-    """Teams whose schemes and rules ``actor`` sees besides the business-wide ones (None: all)."""
-    if actor.role == "owner":
-        return None
-    if actor.role == "manager" and actor.team_id is not None:
-        return [int(actor.team_id)]
-    if actor.role == "rep" and actor.rep_id is not None:
-        team = data.get_rep_team_id(session, actor.rep_id)
-        return [] if team is None else [team]
-    return []
-
-
-def may_edit(actor: Actor, team_id: int | None) -> bool:
-    if actor.role == "owner":
-        return True
-    return actor.role == "manager" and team_id is not None and team_id == actor.team_id
-
-
-def authorise_config(session: Session, actor: Actor, kind: str, row: Any, key: Any, *,
-                     edit: bool) -> None:
-    """Refuse (audited) a scheme or rule that is missing, not visible or not changeable."""
-    teams = visible_teams(session, actor)
-    visible = row is not None and (teams is None or row.team_id is None
-                                   or row.team_id in teams)
-    if visible and (not edit or may_edit(actor, row.team_id)):
-        return
-    reason = ("no such " + kind if row is None else
-              f"team {row.team_id} outside scope {actor.scope_key}" if not visible else
-              f"role {actor.role} may not change it")
-    raise deny(session, actor, object_type=kind, object_id=str(key)[:120], reason=reason,
-               code="denied")
-
-
-def as_key(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-def active_schemes(session: Session) -> tuple[dict[int, Scheme], dict[int, int | None]]:
-    """Every active scheme as the engine's :class:`Scheme`, and each one's team."""
-    frame = data.load_schemes(session, active_only=True)
-    schemes, teams = {}, {}
-    for record in frame.to_dict("records"):  # a handful of schemes, not customers
-        record = clean_record(record)
-        try:
-            schemes[int(record["id"])] = scheme_of(record)
-        except ValueError:
-            log.warning("scheme %s is invalid and was skipped", record["id"])
-            continue
-        teams[int(record["id"])] = None if record["team_id"] is None else int(record["team_id"])
-    return schemes, teams
-
-
-def _definitions_key(schemes: Mapping[int, Scheme]) -> str:
-    text = json.dumps({str(k): repr(v) for k, v in sorted(schemes.items())}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def scheme_assignment(runtime: Runtime, as_of: dt.date,
-                      schemes: Mapping[int, Scheme] | None = None) -> pd.DataFrame:
-    """Every active scheme's assignment of every customer as of ``as_of`` (``classify_many``:
-    ``scheme``, ``customer_id``, ``band`` from 0, ``label``, ``value``), cached."""
-    if schemes is None:
-        with session_scope(runtime.engine) as session:
-            schemes, _teams = active_schemes(session)
-    rules = figures.figure_settings(runtime)
-    with session_scope(runtime.engine) as session:
-        identity = data_identity(session)
-    key = cache_key("scheme-assignment", *identity, as_of.isoformat(), rules.cache_key(),
-                    _definitions_key(schemes))
-
-    def compute() -> pd.DataFrame:
-        days = current_days(runtime.engine, runtime.snapshot_dir)
-        with session_scope(runtime.engine) as session:
-            customers = sales.load_customers(session)
-        return classify_many(days, customers, as_of, schemes, rules)
-
-    return runtime.cache.get_or_compute(key, compute)
-
-
 def band_numbers(runtime: Runtime, actor: Actor, scheme_id: int,
                  as_of: dt.date) -> pd.Series:
     """Each customer's band (counting from 1) in scheme ``scheme_id`` as of ``as_of``,
@@ -181,21 +97,37 @@ def band_numbers(runtime: Runtime, actor: Actor, scheme_id: int,
                      index=mine["customer_id"].to_numpy(dtype=np.int64), name="band")
 
 
+def segment_members(runtime: Runtime, actor: Actor, rule_id: int) -> pd.Index:
+    """The ids of the customers in the segment of rule ``rule_id`` now (its open
+    memberships; waiting and alert rows are not in a segment). Refuses (audited) a rule the
+    actor may not see."""
+    with session_scope(runtime.engine) as session:
+        row = data.get_rule(session, as_key(rule_id))
+        authorise_config(session, actor, "rule", row, rule_id, edit=False)
+        rows = load_open_memberships(session, [f"rule:{int(rule_id)}"])
+    kept = rows.loc[~rows["label"].isin([PENDING, ALERT]), "customer_id"]
+    return pd.Index(kept.astype("int64").unique(), name="customer_id")
+
+
 def select_customers(runtime: Runtime, actor: Actor, table: pd.DataFrame, selector: Selector,
                      as_of: dt.date) -> pd.DataFrame:
     """The rows of ``table`` (already scoped and filtered) that ``selector`` keeps, scheme
-    bands included: what the customer list shows for a link of this page."""
+    bands and rule segments included: what the customer list shows for a link of this
+    page."""
     bands = None if selector.scheme is None else band_numbers(runtime, actor,
                                                               selector.scheme, as_of)
-    mask = selection_mask(table, selector, bands)
+    members = None if selector.segment is None else segment_members(runtime, actor,
+                                                                     selector.segment)
+    mask = selection_mask(table, selector, bands, members)
     return table if mask.all() else table.loc[mask].reset_index(drop=True)
 
 
-def get_schemes_page(runtime: Runtime, actor: Actor, query: Any) -> SchemesPage:
+def get_schemes_page(runtime: Runtime, actor: Actor,
+                     query: AnyFilters | None) -> SchemesPage:
     """The Schemes page for ``actor`` under the filters ``query`` asks for."""
     choices = filter_service.get_filter_choices(runtime, actor)
     filters = filter_service.resolve_filters(runtime, actor, query, choices)
-    table = figures.scoped_table(runtime, actor, filters)
+    table = customer_table.scoped_table(runtime, actor, filters)
     with session_scope(runtime.engine) as session:
         teams = visible_teams(session, actor)
         frame = data.load_schemes(session, teams)
@@ -214,14 +146,10 @@ def get_schemes_page(runtime: Runtime, actor: Actor, query: Any) -> SchemesPage:
         views.append(SchemeView(record=record, editable=may_edit(actor, team),
                                 team_name=None if team is None else team_names.get(int(team)),
                                 counts=band_counts(mine, scheme)))
-    creatable = ({} if actor.role not in EDITORS else team_names if actor.role == "owner"
-                 else {int(actor.team_id): team_names.get(int(actor.team_id), "")}
-                 if actor.team_id is not None else {})
     return SchemesPage(filters=filters, today=choices.today,
                        default_period=choices.default_period, customers=len(table),
-                       schemes=views, teams=creatable,
-                       can_create=actor.role == "owner" or (actor.role == "manager"
-                                                            and actor.team_id is not None))
+                       schemes=views, teams=creatable_teams(actor, team_names),
+                       can_create=may_create(actor))
 
 
 def get_scheme(runtime: Runtime, actor: Actor, scheme_id: Any) -> dict[str, Any]:
@@ -230,21 +158,6 @@ def get_scheme(runtime: Runtime, actor: Actor, scheme_id: Any) -> dict[str, Any]
         row = data.get_scheme(session, as_key(scheme_id))
         authorise_config(session, actor, "scheme", row, scheme_id, edit=True)
         return {c: getattr(row, c) for c in data.SCHEME_COLUMNS}
-
-
-def team_for(session: Session, actor: Actor, requested: Any, kind: str = "scheme") -> int | None:
-    """The team a new scheme or rule (``kind``) belongs to: the owner's choice (None: the
-    whole business), a manager's own team; anyone else is refused (audited)."""
-    if actor.role == "owner":
-        team = None if requested in (None, "", "all") else as_key(requested)
-        if team is not None and team not in data.load_team_names(session):
-            raise deny(session, actor, object_type="team", object_id=str(requested)[:40],
-                       reason="no such team", code="team_unknown")
-        return team
-    if actor.role == "manager" and actor.team_id is not None:
-        return int(actor.team_id)
-    raise deny(session, actor, object_type=kind, object_id="new",
-               reason=f"role {actor.role} may not create {kind}s")
 
 
 def save_scheme(runtime: Runtime, actor: Actor, scheme_id: Any,
@@ -270,7 +183,7 @@ def save_scheme(runtime: Runtime, actor: Actor, scheme_id: Any,
             insert_audit(session, actor, "scheme.update", object_type="scheme",
                          object_id=new_id, detail={"before": _public(before),
                                                    "after": _public(values)})
-    refresh_memberships(runtime, actor, {f"scheme:{new_id}"})
+    refresh_after_change(runtime, actor, {f"scheme:{new_id}"})
     return new_id
 
 
@@ -314,17 +227,6 @@ def move_scheme(runtime: Runtime, actor: Actor, scheme_id: Any, direction: str) 
                      detail={"direction": direction, "order": order})
 
 
-def refresh_memberships(runtime: Runtime, actor: Actor, sources: set[str]) -> None:
-    """Bring the memberships of changed schemes or rules up to date (a failure only delays
-    them to the next recompute)."""
-    from dashboard.services.recompute import refresh_sources
-
-    try:
-        refresh_sources(runtime, actor, sources)
-    except Exception:  # noqa: BLE001 - the change itself is saved
-        log.exception("memberships of %s not refreshed", sorted(sources))
-
-
-__all__ = ["SchemeView", "SchemesPage", "active_schemes", "authorise_config", "band_numbers",
-           "delete_scheme", "get_scheme", "get_schemes_page", "may_edit", "move_scheme",
-           "save_scheme", "scheme_assignment", "select_customers", "team_for", "visible_teams"]
+__all__ = ["SchemeView", "SchemesPage", "band_numbers", "delete_scheme", "get_scheme",
+           "get_schemes_page", "move_scheme", "save_scheme", "segment_members",
+           "select_customers"]

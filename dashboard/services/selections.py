@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.cache import DiskStore, RedisStore
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, NotFound, ValidationError
 from dashboard.models import utcnow
@@ -45,14 +44,13 @@ from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services.access import authorise_customers
 from dashboard.services.audit import deny, record
-from dashboard.services.figures import scope_ids
+from dashboard.services.customer_table import scope_ids
 
 TTL_SECONDS = 24 * 3600
 MAX_SELECTION = 100_000
 CHECK_ONE_BY_ONE = 5_000  # larger selections are checked against the scope's id list
 SOURCES = ("picked", "matching", "customer")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_STORE = "selection-store"
 
 
 @dataclass(frozen=True)
@@ -66,16 +64,6 @@ class Selection:
     @property
     def count(self) -> int:
         return len(self.customer_ids)
-
-
-def _store(runtime: Runtime) -> Any:
-    store = runtime.extras.get(_STORE)
-    if store is None:
-        settings = runtime.settings
-        store = (RedisStore(settings.redis_url) if settings.redis_url else
-                 DiskStore(settings.data_dir / "cache" / "selections", size_limit=256 << 20))
-        runtime.extras[_STORE] = store
-    return store
 
 
 def _key(kind: str, token: str) -> str:
@@ -96,12 +84,12 @@ def keep(runtime: Runtime, kind: str, actor: Actor, token: str,
     if not valid_token(token):
         raise ValidationError("malformed token")
     entry = {**payload, "user_id": actor.user_id, "created": utcnow().isoformat()}
-    _store(runtime).set(_key(kind, token), entry, TTL_SECONDS)
+    runtime.tokens.set(_key(kind, token), entry, TTL_SECONDS)
 
 
 def owned(runtime: Runtime, kind: str, actor: Actor, token: Any) -> bool:
     """True when ``token`` names something kept for ``actor``."""
-    found = _store(runtime).get(_key(kind, token)) if valid_token(token) else None
+    found = runtime.tokens.get(_key(kind, token)) if valid_token(token) else None
     return found is not None and actor.user_id is not None and (
         found.get("user_id") == actor.user_id)
 
@@ -119,7 +107,7 @@ def put(runtime: Runtime, kind: str, actor: Actor, payload: dict[str, Any],
 def take(runtime: Runtime, kind: str, actor: Actor, token: Any) -> dict[str, Any]:
     """The payload kept under ``token`` for ``actor``: ``NotFound`` (``selection_expired``)
     when there is none, ``AccessDenied`` (audited) when it is another user's."""
-    found = _store(runtime).get(_key(kind, token)) if valid_token(token) else None
+    found = runtime.tokens.get(_key(kind, token)) if valid_token(token) else None
     if found is None:
         raise NotFound(f"no {kind} {str(token)[:40]!r}", code="selection_expired")
     if actor.user_id is None or found.get("user_id") != actor.user_id:

@@ -25,8 +25,9 @@ from dashboard.cache import cache_key
 from dashboard.data import targets as data
 from dashboard.data.audit import insert_audit
 from dashboard.data.snapshot import current_days
-from dashboard.db import data_identity, session_scope
+from dashboard.db import current_identity, session_scope
 from dashboard.errors import ValidationError
+from dashboard.filters import AnyFilters, Filters
 from dashboard.i18n import _
 from dashboard.ingest import (
     ImportOptions,
@@ -39,11 +40,11 @@ from dashboard.ingest import (
 from dashboard.reports.csv import write_csv
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-from dashboard.services import figures
+from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
 from dashboard.services.access import authorise_customer, customer_key, require_role
 from dashboard.services.audit import deny
-from dashboard.services.figures import Filters
+from dashboard.services.imports import import_file
 
 EDITORS = ("owner", "manager")
 UNKNOWN = "unknown customer (import the customer first)"  # the importer's own words
@@ -67,12 +68,11 @@ class TargetsPage:
 
 def monthly_actuals(runtime: Runtime, as_of: dt.date) -> pd.DataFrame:
     """Revenue per customer per calendar month of the 12-month window (cached)."""
-    with session_scope(runtime.engine) as session:
-        identity = data_identity(session)
+    identity = current_identity(runtime.engine)
     key = cache_key("monthly-actuals", *identity, as_of.isoformat(), figures_of.MONTHS)
 
     def compute() -> pd.DataFrame:
-        days = current_days(runtime.engine, runtime.snapshot_dir)
+        days = current_days(runtime.engine, runtime.snapshot_dir, runtime.days)
         return figures_of.monthly_actuals(days, as_of)
 
     return runtime.cache.get_or_compute(key, compute)
@@ -91,11 +91,12 @@ def _labelled(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(names, on="customer_id", how="left")
 
 
-def get_targets_page(runtime: Runtime, actor: Actor, query: Any) -> TargetsPage:
+def get_targets_page(runtime: Runtime, actor: Actor,
+                     query: AnyFilters | None) -> TargetsPage:
     """Actual vs target of the customers ``actor`` may see under the page filters."""
     choices = filter_service.get_filter_choices(runtime, actor)
     filters = filter_service.resolve_filters(runtime, actor, query, choices)
-    table = figures.scoped_table(runtime, actor, filters)
+    table = customer_table.scoped_table(runtime, actor, filters)
     monthly = _report(runtime, table, filters.as_of)
     summary = _labelled(figures_of.summary(monthly), table).sort_values(
         ["pct", "customer_code"], kind="stable", na_position="last").reset_index(drop=True)
@@ -108,7 +109,7 @@ def get_targets_page(runtime: Runtime, actor: Actor, query: Any) -> TargetsPage:
 
 
 def get_customer_targets(runtime: Runtime, actor: Actor, customer: Any,
-                         as_of: dt.date | Any) -> pd.DataFrame:
+                         as_of: dt.date | AnyFilters | None) -> pd.DataFrame:
     """One customer's 12 months (``MONTHLY_COLUMNS``), months without a target included;
     ``as_of`` is a date or the page's filter query (resolved like the page's)."""
     if not isinstance(as_of, dt.date):
@@ -123,13 +124,6 @@ def get_customer_targets(runtime: Runtime, actor: Actor, customer: Any,
     actuals = monthly_actuals(runtime, as_of)
     return figures_of.monthly_report(actuals.loc[actuals["customer_id"] == cid], targets,
                                      as_of)
-
-
-def default_customer(runtime: Runtime, actor: Actor, query: Any) -> int | None:
-    """The customer the month chart starts on: the one furthest below target (None when
-    nobody in view has a target)."""
-    page = get_targets_page(runtime, actor, query)
-    return None if page.summary.empty else int(page.summary.iloc[0]["customer_id"])
 
 
 def _month(value: Any) -> dt.date:
@@ -240,8 +234,8 @@ def import_targets(runtime: Runtime, actor: Actor, upload: bytes, filename: str,
             refusal.details = [_("Rows {rows}: remove them and import again.",
                                  rows=", ".join(str(e.row) for e in outside[:20]))]
             raise refusal
-    return run_import(runtime.engine, "targets", upload, filename=filename,
-                      options=ImportOptions(skip_bad=skip_bad), actor=actor)
+    return import_file(runtime, "targets", upload, filename=filename,
+                       options=ImportOptions(skip_bad=skip_bad), actor=actor).report
 
 
 def report_frame(page: TargetsPage) -> pd.DataFrame:
@@ -254,7 +248,8 @@ def report_frame(page: TargetsPage) -> pd.DataFrame:
         ["customer_code", "month"], kind="stable")[REPORT_COLUMNS]
 
 
-def targets_csv(runtime: Runtime, actor: Actor, query: Any) -> tuple[str, str]:
+def targets_csv(runtime: Runtime, actor: Actor,
+                query: AnyFilters | None) -> tuple[str, str]:
     """(file name, CSV text) of the report for the page filters; safe against spreadsheet
     formulas; audited."""
     page = get_targets_page(runtime, actor, query)
@@ -267,7 +262,7 @@ def targets_csv(runtime: Runtime, actor: Actor, query: Any) -> tuple[str, str]:
     return f"targets-{page.filters.as_of.isoformat()}.csv", buffer.getvalue()
 
 
-__all__ = ["REPORT_COLUMNS", "TargetsPage", "customer_option", "default_customer",
+__all__ = ["REPORT_COLUMNS", "TargetsPage", "customer_option",
            "get_customer_targets", "get_targets_page",
            "import_targets", "monthly_actuals", "preview_import", "report_frame",
            "search_customers", "set_target", "targets_csv"]

@@ -1,7 +1,9 @@
 """User management: the Team page, the ``cockpit user`` command and the demo sign-ins.
 
 Only an owner manages users (the CLI acts as the local owner); every other caller is refused
-and audited. Each action accepts a fixed set of fields and ignores the rest (recorded in the
+and audited. Besides the staff roles, an owner may enable a sign-in for a Trade or Distributor
+customer (never Retail): a user of role ``customer`` bound to that one customer record (by its
+code), with no team or account manager; it sees only its own page (``/my``). Each action accepts a fixed set of fields and ignores the rest (recorded in the
 audit row as ``ignored``), so a request cannot smuggle a role, an active flag or a password
 hash into an action that does not take it. Disabling a user and setting a password end
 the user's sessions; a change of role, team or account manager applies on the next request.
@@ -17,19 +19,22 @@ from typing import Any
 import pandas as pd
 
 from dashboard import passwords
+from dashboard.analytics.kinds import DISTRIBUTOR, TRADE
 from dashboard.auth import clock_of
 from dashboard.data import users as data
 from dashboard.data.audit import insert_audit
 from dashboard.db import session_scope
-from dashboard.errors import AuthenticationFailed, Conflict, NotFound, ValidationError
+from dashboard.errors import Conflict, NotFound, ValidationError
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services.access import ROLES, require_role
 from dashboard.services.audit import deny
 
 CREATE_FIELDS = frozenset({"username", "display_name", "role", "team", "rep", "password",
-                           "language"})
-CHANGE_FIELDS = frozenset({"display_name", "role", "team", "rep", "language"})
+                           "language", "customer"})
+CHANGE_FIELDS = frozenset({"display_name", "role", "team", "rep", "language", "customer"})
+USER_ROLES = (*ROLES, "customer")  # the staff roles and a customer's own sign-in
+SIGN_IN_TYPES = (TRADE, DISTRIBUTOR)
 PROFILE_FIELDS = frozenset({"display_name", "language"})
 LANGUAGES = ("en", "zh")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,79}$")
@@ -61,7 +66,7 @@ def _username(value: Any) -> str:
 
 def _role(value: Any) -> str:
     role = str(value or "").strip().lower()
-    if role not in ROLES:
+    if role not in USER_ROLES:
         raise ValidationError(f"unknown role {role!r}", code="role_invalid")
     return role
 
@@ -87,11 +92,36 @@ def _mapping(session, picked: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
             if key not in (None, "") and found is None:
                 raise ValidationError(f"unknown {field} {key!r}", code=code)
             values[f"{field}_id"] = found
+    if "customer" in picked:
+        values["customer_id"] = _sign_in_customer(session, picked["customer"])
     if "display_name" in picked:
         values["display_name"] = str(picked["display_name"] or "").strip()[:120]
     if "language" in picked:
         values["language"] = _language(picked["language"])
     return values
+
+
+def _sign_in_customer(session, code: Any) -> int | None:  # noqa: ANN001
+    """The id of the customer a sign-in is for (by code): Trade or Distributor only."""
+    if code in (None, ""):
+        return None
+    found = data.get_customer_for_sign_in(session, str(code))
+    if found is None:
+        raise ValidationError(f"unknown customer {code!r}", code="customer_unknown")
+    if found[1] not in SIGN_IN_TYPES:
+        raise ValidationError(f"customer {code!r} is {found[1]}", code="customer_sign_in_type")
+    return found[0]
+
+
+def _check_binding(role: str, team_id: Any, rep_id: Any, customer_id: Any) -> None:
+    """A customer user is bound to one customer and nothing else; staff to no customer."""
+    if role == "customer":
+        ok = customer_id is not None and team_id is None and rep_id is None
+    else:
+        ok = customer_id is None
+    if not ok:
+        raise ValidationError(f"role {role} with team {team_id}, rep {rep_id}, customer "
+                              f"{customer_id}", code="customer_sign_in_fields")
 
 
 def create_user(runtime: Runtime, actor: Actor, fields: Mapping[str, Any]) -> NewUser:
@@ -102,11 +132,14 @@ def create_user(runtime: Runtime, actor: Actor, fields: Mapping[str, Any]) -> Ne
         _require_owner(session, actor, str(picked.get("username", ""))[:80])
         username = _username(picked.get("username"))
         values = _mapping(session, {**picked, "role": picked.get("role")})
+        _check_binding(values["role"], values.get("team_id"), values.get("rep_id"),
+                       values.get("customer_id"))
         if data.get_user_by_username(session, username) is not None:
             raise Conflict(f"user {username} exists", code="username_taken")
         given = str(picked.get("password") or "")
         password = given or passwords.generate_password()
-        passwords.check_password(password, username)
+        passwords.check_password(password, username,
+                                 (str(values.get("display_name") or ""),))
         now = clock_of(runtime)()
         user_id = data.insert_user(
             session, username=username, password_hash=passwords.hash_password(password),
@@ -143,6 +176,10 @@ def change_user(runtime: Runtime, actor: Actor, user_id: int,
         _require_owner(session, actor, user_id)
         user = _load(session, user_id)
         values = _mapping(session, picked)
+        merged = {"team_id": user.team_id, "rep_id": user.rep_id,
+                  "customer_id": user.customer_id, **values}
+        _check_binding(values.get("role", user.role), merged["team_id"], merged["rep_id"],
+                       merged["customer_id"])
         _guard_last_owner(session, user, demoted=values.get("role", "owner") != "owner",
                           disabled=False)
         before = {k: getattr(user, k) for k in values}
@@ -188,7 +225,7 @@ def reset_password(runtime: Runtime, actor: Actor, user_id: int,
         _require_owner(session, actor, user_id)
         user = _load(session, user_id)
         password = new_password or passwords.generate_password()
-        passwords.check_password(password, user.username)
+        passwords.check_password(password, user.username, (user.display_name,))
         _store_password(runtime, session, actor, user, password, "password_reset")
     return None if new_password else password
 
@@ -201,7 +238,7 @@ def change_own_password(runtime: Runtime, actor: Actor, current: str, new: str) 
             raise deny(session, actor, object_type="user", object_id=user.id,
                        reason="wrong current password", action="password_change",
                        code="password_wrong")
-        passwords.check_password(new, user.username)
+        passwords.check_password(new, user.username, (user.display_name,))
         _store_password(runtime, session, actor, user, new, "password_change")
 
 
@@ -240,16 +277,6 @@ def get_choices(runtime: Runtime, actor: Actor) -> Choices:
         return Choices(teams=data.load_teams(session), reps=data.load_reps(session))
 
 
-def verify_credentials(runtime: Runtime, username: str, password: str) -> data.UserRecord:
-    """The active user with these credentials, for the CLI (no session, no throttle)."""
-    with session_scope(runtime.engine) as session:
-        user = data.get_user_by_username(session, username)
-    if user is None or not user.is_active or not passwords.verify_password(
-            user.password_hash, password):
-        raise AuthenticationFailed("wrong user name or password")
-    return user
-
-
 def find_user_id(runtime: Runtime, username: str) -> int:
     with session_scope(runtime.engine) as session:
         user = data.get_user_by_username(session, username)
@@ -259,11 +286,16 @@ def find_user_id(runtime: Runtime, username: str) -> int:
 
 
 DEMO_USERS = (("owner", "owner"), ("manager", "manager"), ("rep", "rep"))
+DEMO_DISPLAY_NAMES = {
+    "en": {"owner": "Demo owner", "manager": "Demo manager", "rep": "Demo rep"},
+    "zh": {"owner": "演示老板", "manager": "演示经理", "rep": "演示业务员"},
+}
 
 
-def create_demo_users(runtime: Runtime) -> list[tuple[str, str, str]]:
+def create_demo_users(runtime: Runtime, language: str = "en") -> list[tuple[str, str, str]]:
     """An owner, a manager of the first team and a rep of one of that team's account
-    managers, each with a random password; only those that do not exist yet are created.
+    managers, each with a random password and a display name in ``language``; only those
+    that do not exist yet are created.
     Returns ``(username, role, password)`` for the ones created (to print once)."""
     actor = Actor.system("demo")
     with session_scope(runtime.engine) as session:
@@ -280,6 +312,7 @@ def create_demo_users(runtime: Runtime) -> list[tuple[str, str, str]]:
         if username in existing:
             continue
         new = create_user(runtime, actor, {"username": username, "role": role,
-                                           "display_name": f"Demo {role}", **mapping[role]})
+                                           "display_name": DEMO_DISPLAY_NAMES[language][role],
+                                           **mapping[role]})
         created.append((new.username, new.role, new.password or ""))
     return created

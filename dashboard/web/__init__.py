@@ -1,5 +1,6 @@
 """The web server's security layer (Flask only, no Dash): sign-in pages, the default-deny
-request guard, security headers, error pages and background-job ownership.
+request guard on flask-login, security headers, error pages and background-job
+ownership.
 
 ``create_app`` calls :func:`install` on the Flask server before Dash is attached, so that the
 guard runs before anything Dash registers.
@@ -15,7 +16,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import i18n
 from dashboard.runtime import Runtime
 from dashboard.secret_key import derive_key, resolve_secret_key
-from dashboard.web import customer_export, failures, guard, views
+from dashboard.web import (
+    customer_export,
+    failures,
+    guard,
+    login,
+    report_pdf,
+    table_exports,
+    views,
+)
 from dashboard.web.context import EXTENSION, current_language
 from dashboard.web.jobs import OwnerStore
 
@@ -37,10 +46,6 @@ def install(server: Flask, runtime: Runtime, *, csp_hashes: Callable[[], list[st
         COCKPIT_PRODUCTION=settings.is_production,
         COCKPIT_CSP_HASHES=csp_hashes,
         COCKPIT_JOB_OWNERS=job_owners,
-        SESSION_COOKIE_NAME="cockpit_flask",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.cookie_secure == "always",
         MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES,
         MAX_CONTENT_LENGTH=int(settings.max_upload_mb) * 4 // 3 * 2**20 + 2**20,
         PROPAGATE_EXCEPTIONS=False,
@@ -52,9 +57,12 @@ def install(server: Flask, runtime: Runtime, *, csp_hashes: Callable[[], list[st
     if proxies > 0:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies,
                                    x_host=proxies, x_port=proxies)
+    login.install(server)
     guard.install(server)
     i18n.set_language_resolver(current_language)
     server.jinja_env.globals["_"] = i18n.gettext
     server.register_blueprint(views.bp)
     server.register_blueprint(customer_export.bp)
+    server.register_blueprint(report_pdf.bp)
+    server.register_blueprint(table_exports.bp)
     failures.install(server)

@@ -1,7 +1,8 @@
 """The signed-in user, the actor and the runtime of the current request.
 
 The guard (``dashboard.web.guard``) fills these for every request before any view or Dash
-callback runs; callbacks reach them through ``callbacks._runtime``.
+callback runs (the user from flask-login's ``current_user``, see ``dashboard.web.login``);
+callbacks reach them through ``callbacks._runtime``.
 """
 
 from __future__ import annotations

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context
 
+from dashboard.filters import CUSTOMER_EXPORT_PATH
 from dashboard.i18n import current_language
 from dashboard.reports.csv import iter_csv
 from dashboard.services import customers
 from dashboard.web.context import current_actor, current_runtime
 
 bp = Blueprint("customer_export", __name__)
-PATH = "/customers/export.csv"
+PATH = CUSTOMER_EXPORT_PATH
 
 
 @bp.get(PATH)

@@ -2,8 +2,10 @@
 
 Public without a session: the sign-in page and its POST, sign-out, the health check and
 the sign-in page's stylesheet under ``/assets/vendor/bootstrap/``. Everything else needs a
-live server-side session: HTML pages redirect to the sign-in page, the Dash endpoints
-(``/_dash-*``, ``/_reload-hash``) and any non-GET request answer 401 JSON. Requests that can
+live server-side session (flask-login's ``current_user``, see ``dashboard.web.login``); a
+customer's own sign-in reaches only their page (``dashboard.web.customer_gate``):
+HTML pages redirect to the sign-in page, the Dash endpoints (``/_dash-*``,
+``/_reload-hash``) and any non-GET request answer 401 JSON. Requests that can
 change something (any method but GET/HEAD/OPTIONS outside the sign-in forms) must be
 ``application/json``, carry the session's anti-forgery token in ``X-CSRFToken`` and come
 from this site (``Origin``/``Sec-Fetch-Site``); a foreign ``Origin`` is refused on every
@@ -17,11 +19,12 @@ import posixpath
 import secrets
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, Response, current_app, g, jsonify, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
+from flask_login import current_user
 
-from dashboard.auth import Client, resolve_session
-from dashboard.web import cookies, jobs
-from dashboard.web.context import current_runtime
+from dashboard.auth import Client
+from dashboard.web import cookies, customer_gate, jobs
+from dashboard.web.responses import deny_json
 
 log = logging.getLogger(__name__)
 
@@ -66,27 +69,24 @@ def wants_json() -> bool:
     return best == "application/json" and not request.accept_mimetypes.accept_html
 
 
-def deny_json(status: int, code: str, message: str) -> Response:
-    response = jsonify({"error": code, "message": message})
-    response.status_code = status
-    return response
-
-
 def start_request() -> Response | None:
     g.client = _client()
     if not _same_origin():
         return deny_json(403, "foreign_origin", "Cross-site request refused.")
     if is_public():
         return None
-    token = request.cookies.get(cookies.SESSION_COOKIE)
-    user = resolve_session(current_runtime(), token)
-    if user is None:
-        return _signed_out(had_cookie=bool(token))
-    g.user, g.session_token = user, token
+    signed_in = current_user  # flask-login, through the server-side session of the cookie
+    if not signed_in.is_authenticated:
+        return _signed_out(had_cookie=bool(request.cookies.get(cookies.SESSION_COOKIE)))
+    user = signed_in.record
+    g.user, g.session_token = user, signed_in.get_id()
     if request.method not in SAFE_METHODS and request.blueprint != "auth":
         refused = _check_api_write(user.session_key)
         if refused is not None:
             return refused
+    refused = customer_gate.check_request(user)
+    if refused is not None:
+        return refused
     if request.path.startswith("/_reload-hash") and current_app.config["COCKPIT_PRODUCTION"]:
         return deny_json(404, "not_found", "Not found.")
     return jobs.check_request_handles()

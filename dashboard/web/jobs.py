@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 from typing import Any, Protocol
 
 from flask import Response, current_app, g, request
 
 from dashboard.web.context import current_actor, current_runtime
+from dashboard.web.responses import deny_json
 
 log = logging.getLogger(__name__)
 HANDLE_PARAMS = ("cacheKey", "job", "oldJob", "cancelJob")
@@ -49,6 +51,16 @@ def owner_key() -> str:
     return f"user:{user.user_id}:{current_actor().scope_key}"
 
 
+def job_nonce() -> str:
+    """A fresh server-issued value in every background job's cache key, so that no two
+    requests share a key, even identical ones (a replay, a second tab, a repeated click).
+    Dash serves the result stored under a job's key to every request with that key and kills
+    the job that asked, so a shared key let one request end another's running send (or get
+    an hour-old result instead of sending); with this, no result is ever served from the
+    cache."""
+    return secrets.token_hex(16)
+
+
 def check_request_handles() -> Response | None:
     handles = [(name, value) for name in HANDLE_PARAMS for value in request.args.getlist(name)]
     if not handles:
@@ -67,7 +79,6 @@ def check_request_handles() -> Response | None:
 
 def _refuse(name: str, owner: Any) -> Response:
     from dashboard.services.audit import record
-    from dashboard.web.guard import deny_json
 
     try:
         record(current_runtime(), current_actor(), "job_denied", object_type="background_job",

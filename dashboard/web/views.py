@@ -7,6 +7,7 @@ import secrets
 from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request
+from flask_login import current_user
 
 from dashboard import auth
 from dashboard.errors import AuthenticationFailed, CockpitError, RateLimited, user_message
@@ -14,6 +15,7 @@ from dashboard.i18n import HTML_LANG, LANGUAGES, N_, _, pick_language, use_langu
 from dashboard.services import users as user_service
 from dashboard.services.health import check_database
 from dashboard.web import cookies
+from dashboard.web import login as session_login
 from dashboard.web.context import current_actor, current_runtime
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,8 @@ def _login_form(status: int = 200, *, error: str = "", notice: str = "", usernam
 @bp.get("/login")
 def login() -> Response:
     next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:  # already signed in: on to the page asked for
+        return redirect(next_url, code=302)
     notice_key = request.args.get("notice", "")
     _language()
     notice = _(_NOTICES[notice_key]) if notice_key in _NOTICES else ""
@@ -108,36 +112,32 @@ def login_post() -> Response:
     except AuthenticationFailed as exc:
         return _login_form(401, error=user_message(exc, lang), username=username,
                            next_url=next_url)
+    session_login.start(signed.token)
     response = redirect(next_url, code=303)
-    cookies.set_session_cookies(response, request, signed.token, auth.session_key(signed.token))
     cookies.clear_login_cookie(response, request)
     return response
 
 
 @bp.get("/logout")
 def logout_confirm() -> Response:
-    token = request.cookies.get(cookies.SESSION_COOKIE)
-    user = auth.resolve_session(current_runtime(), token)
-    if user is None:
+    if not current_user.is_authenticated:
         return redirect("/login", code=302)
     _language()
     return _page("logout.html", title=_("Sign out"), action="/logout",
-                 csrf_token=cookies.csrf_token_for(user.session_key))
+                 csrf_token=cookies.csrf_token_for(current_user.record.session_key))
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    token = request.cookies.get(cookies.SESSION_COOKIE) or ""
-    user = auth.resolve_session(current_runtime(), token)
+    user = current_user.record if current_user.is_authenticated else None
     sent = request.form.get("csrf_token") or request.headers.get(cookies.CSRF_HEADER, "")
     if user is not None and secrets.compare_digest(sent, cookies.csrf_token_for(
             user.session_key)):
-        auth.sign_out(current_runtime(), token, g.client)
+        auth.sign_out(current_runtime(), current_user.get_id(), g.client)
     elif user is not None:
         return redirect("/logout", code=303)
-    response = redirect("/login?notice=signed_out", code=303)
-    cookies.clear_session_cookies(response, request)
-    return response
+    session_login.end()
+    return redirect("/login?notice=signed_out", code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -161,9 +161,8 @@ def password() -> Response:
                                          request.form.get("current", ""), new)
     except CockpitError as exc:
         return _page("password.html", exc.http_status, error=user_message(exc, lang), **context)
-    response = redirect("/login?notice=password_changed", code=303)
-    cookies.clear_session_cookies(response, request)
-    return response
+    session_login.end()  # the service has revoked every session of the user
+    return redirect("/login?notice=password_changed", code=303)
 
 
 @bp.post("/account/language")

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from dashboard import filters as address
 from dashboard.analytics.uplift import SMALL_GROUP
 from dashboard.i18n import (
     N_,
@@ -23,11 +24,11 @@ from dashboard.i18n import (
     format_date,
     format_money,
     format_number,
+    format_percent,
     ngettext,
 )
 from dashboard.messaging.coupons import CouponTerms, offer_text
 from dashboard.reports.campaigns import OUTCOME_NAMES
-from layouts import links
 from layouts.labels import customer_type_name, period_name
 
 CHANNEL_NAMES = {"sms": N_("SMS"), "email": N_("E-mail"),
@@ -99,8 +100,11 @@ def progress_words(progress: Any) -> str:
 def progress_values(progress: Any) -> tuple[int, int, str]:
     """(value, max, label) of a progress bar."""
     if not progress.messages:
-        return 1, 1, "100%"
-    return progress.finished, progress.messages, f"{progress.share_pct:.0f}%"
+        return 1, 1, format_percent(100)
+    share = round(progress.share_pct)
+    if progress.finished < progress.messages:  # never "100%" while a message still waits
+        share = min(share, 99)
+    return progress.finished, progress.messages, format_percent(share)
 
 
 PROGRESS_CLASS = "send-progress"
@@ -121,7 +125,7 @@ def progress_bar(bar_id: str, text_id: str, *, hidden: bool = False) -> html.Div
 
 def source_words(description: Any) -> str:
     """The stored description of a campaign's customers (address parameters) in words."""
-    params = links.query_params(description if isinstance(description, str) else "")
+    params = address.query_params(description if isinstance(description, str) else "")
     source = params.get("source", "")
     words = [_(SOURCE_NAMES[source])] if source in SOURCE_NAMES else []
     if source in ("matching", "list"):
@@ -132,8 +136,8 @@ def source_words(description: Any) -> str:
 def list_words(params: Mapping[str, str]) -> list[str]:
     from layouts.customer_words import selector_words
 
-    filters = links.parse_filters(params)
-    words = selector_words(links.parse_selector(params))
+    filters = address.parse_filters(params)
+    words = selector_words(address.parse_selector(params))
     if filters.period:
         words.append(period_name(filters.period))
     if filters.as_of:
@@ -200,19 +204,21 @@ def _nobody_ordered(uplift: pd.DataFrame) -> bool:
 
 
 def uplift_words(uplift: pd.DataFrame, currency: str, window_days: int) -> list[str]:
-    """What the campaign did, in sentences, honest about what cannot be said yet."""
+    """What the campaign did, in sentences, honest about what cannot be said yet: only the
+    orders placed after the messages went out count, and until there is something to
+    measure the words say so instead of giving figures."""
     if uplift.empty:
         return [_("Nothing to compare yet.")]
     orders = uplift.set_index("metric").loc["orders"]
     start, end = orders["window_start"], orders["window_end"]
-    if end < start:
-        return [_("The messages went out on {date}; come back in a few days to see what "
-                  "they did.", date=format_date(start))]
-    days = (end - start).days + 1
-    words = [ngettext("Over the {n} day from {start} to {end}:",
-                      "Over the {n} days from {start} to {end}:", days,
-                      start=format_date(start), end=format_date(end)) if days > 1 else
-             _("On {date}, the day the messages went out:", date=format_date(start))]
+    sent = pd.Timestamp(orders["sent_at"])
+    when = {"date": format_date(sent.date()), "time": sent.strftime("%H:%M")}
+    if orders["state"] == "too_early" or end < start:
+        return [_("The messages went out on {date} at {time}. Only orders placed after that "
+                  "count: come back from {next} to see what they did.", **when,
+                  next=format_date(start))]
+    words = [_("From the messages sent on {date} at {time} to the end of {end}:", **when,
+               end=format_date(end))]
     return [*words, *_measured(uplift, currency),
             *_unfinished(orders, start, window_days)]
 
@@ -232,6 +238,8 @@ def _measured(uplift: pd.DataFrame, currency: str) -> list[str]:
     words: list[str] = []
     if treated == 0:
         return [_("Nobody got the message, so there is nothing to measure.")]
+    if orders["state"] == "no_orders":
+        return [_("No customer in either group has ordered since the messages went out.")]
     if held == 0:
         spent = uplift.set_index("metric").loc["revenue", "treated_mean"]
         return [_("No comparison group was kept, so what the coupon changed cannot be "

@@ -1,5 +1,5 @@
 """The global filter bar (as-of date, period, customer type, region, account manager), kept
-in the address so that any view is a shareable link (``layouts/links.py``).
+in the address so that any view is a shareable link (``dashboard/filters.py``).
 
 The bar lives in the shell; a page shows it by registering with ``filters=True``. Its options
 come from ``dashboard.services.filters`` (only what the user may choose); the shell's
@@ -19,6 +19,8 @@ from layouts import ids
 from layouts.labels import customer_type_name, period_name
 
 ALL = "__all__"  # the "all" choice of a select (an empty value would show the placeholder)
+FOLDED, UNFOLDED = "filter-row", "filter-row filter-open"  # the controls on a phone
+FOLD_BUTTON = "btn btn-outline-secondary btn-sm filter-fold-button"
 
 
 def _field(label: str, control: Any, control_id: str) -> html.Div:
@@ -39,8 +41,15 @@ def filter_bar(visible: bool = False) -> html.Div:
         _field(_("Account manager"), dbc.Select(id=ids.FILTER_MANAGER, options=[], size="sm"),
                ids.FILTER_MANAGER),
     ]
-    return html.Div(dbc.Container(html.Div(controls, className="filter-row", role="search",
-                                           **{"aria-label": _("Filters")}), fluid=True),
+    # on a phone the controls fold behind one button (on wider screens the button is hidden
+    # and the controls always show)
+    fold = html.Button([html.I(className="bi bi-funnel me-1", **{"aria-hidden": "true"}),
+                        _("Filters")], id=ids.FILTER_FOLD, n_clicks=0, type="button",
+                       className=FOLD_BUTTON, **{"aria-controls": ids.FILTER_ROW})
+    return html.Div(dbc.Container([fold, html.Div(controls, id=ids.FILTER_ROW,
+                                                  className=FOLDED, role="search",
+                                                  **{"aria-label": _("Filters")})],
+                                  fluid=True),
                     id=ids.FILTER_BAR, className="filter-bar" if visible else
                     "filter-bar filter-hidden")
 
@@ -70,19 +79,20 @@ def manager_options(reps: Iterable[tuple[int, str]], *, single: bool = False
             *({"label": name, "value": str(rep_id)} for rep_id, name in reps)]
 
 
-def bar_state(bar: Any) -> tuple:
-    """The values and options the bar shows for a ``FilterBar`` of the filters service:
-    (as-of, latest date, period options, period, type options, type, region options,
-    region, manager options, manager)."""
+def bar_state(bar: Any) -> dict[str, Any]:
+    """The values and options the bar shows for a ``FilterBar`` of the filters service, by
+    name (the keys of the shell callback's outputs)."""
     choices, filters = bar.choices, bar.filters
     single = len(choices.reps) == 1 and filters.rep_id in (None, choices.reps[0][0])
     manager = ALL if filters.rep_id is None or single else str(filters.rep_id)
-    return (filters.as_of.isoformat(), choices.today.isoformat(),
-            period_options(choices.periods), filters.period,
-            type_options(choices.customer_types), filters.customer_type or ALL,
-            region_options(choices.regions), filters.region or ALL,
-            manager_options(choices.reps, single=single), manager)
+    return {"as_of": filters.as_of.isoformat(), "as_of_max": choices.today.isoformat(),
+            "period_options": period_options(choices.periods), "period": filters.period,
+            "type_options": type_options(choices.customer_types),
+            "type": filters.customer_type or ALL,
+            "region_options": region_options(choices.regions), "region": filters.region or ALL,
+            "manager_options": manager_options(choices.reps, single=single),
+            "manager": manager}
 
 
-__all__ = ["ALL", "bar_state", "filter_bar", "manager_options", "period_options",
+__all__ = ["ALL", "FOLDED", "FOLD_BUTTON", "UNFOLDED", "bar_state", "filter_bar", "manager_options", "period_options",
            "region_options", "type_options"]

@@ -64,8 +64,10 @@ class Site:
 
 def _environment(data_dir: Path) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith("COCKPIT_")}
+    # the scheduler stays off: its catch-up recompute 20 s after start would compete with
+    # the pages the tests time (tests/dashboard/services/test_scheduler.py covers it)
     return {**keep, "COCKPIT_DATA_DIR": str(data_dir), "COCKPIT_ENV": "production",
-            "COCKPIT_REDIS_URL": ""}
+            "COCKPIT_REDIS_URL": "", "COCKPIT_SCHEDULER": "off"}
 
 
 def _free_port() -> int:
@@ -79,7 +81,7 @@ def _cockpit(*args: str) -> list[str]:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path,
-                   timeout: float = 60) -> None:
+                   timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -93,14 +95,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path,
     raise RuntimeError("cockpit run did not answer in time")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def _serve(tmp_path_factory: pytest.TempPathFactory, language: str) -> Iterator[Site]:
+    """The demo (its words in ``language``) served by ``cockpit run`` until the session ends."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("needs Debian's chromium and chromium-driver")
-    data_dir = tmp_path_factory.mktemp("browser-site")
+    data_dir = tmp_path_factory.mktemp(f"browser-site-{language}")
     env = _environment(data_dir)
     demo = subprocess.run(_cockpit("demo", "--customers", str(DEMO_CUSTOMERS), "--orders",
-                                   str(DEMO_ORDERS), "--seed", "3"),
+                                   str(DEMO_ORDERS), "--seed", "3", "--language", language),
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=300,
                           check=True)
     found = [_SIGN_IN_LINE.match(line) for line in demo.stdout.splitlines()]
@@ -113,7 +115,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server, data_dir / "server.log")
+        _wait_until_up(url, server, data_dir / "server.log", timeout=180)
         yield Site(url=url, data_dir=data_dir, passwords=passwords)
     finally:
         server.terminate()  # gunicorn (``cockpit run`` becomes it) stops its workers
@@ -122,6 +124,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _serve(tmp_path_factory, "en")
+
+
+@pytest.fixture(scope="session")
+def site_zh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A second site whose demo is written in Chinese (``cockpit demo --language zh``)."""
+    yield from _serve(tmp_path_factory, "zh")
 
 
 class Page:
@@ -157,11 +170,22 @@ class Page:
     def sign_in(self, username: str, *, language: str = "en") -> None:
         from selenium.webdriver.common.by import By
 
+        if self.driver.current_url.startswith(self.site.url):
+            self.driver.delete_all_cookies()  # signed in already: /login would go on
         self.open(f"/login?lang={language}")
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(self.site.passwords[username])
         self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         self.wait(lambda: "/login" not in self.driver.current_url, "signed in")
+        # a user's own language choice wins over the sign-in page's; an earlier test on the
+        # same site may have switched it, so switch back to the one this test reads
+        lang = self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or ""
+        if not lang.startswith(language):
+            switch = self.find(f".language-switch button[value={language}]")
+            self.driver.execute_script("arguments[0].click();", switch)
+            self.wait(lambda: (self.driver.find_element(By.TAG_NAME, "html")
+                               .get_attribute("lang") or "").startswith(language),
+                      f"the page in {language}")
 
     @property
     def path_and_query(self) -> str:

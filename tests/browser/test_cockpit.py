@@ -4,14 +4,15 @@ those customers, the language switch, scope, a phone, nothing loaded from outsid
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 from dashboard.analytics.selection import count
 from dashboard.db import session_scope
+from dashboard.filters import parse_filters, parse_selector
 from dashboard.scope import Actor
-from dashboard.services import figures
+from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
-from layouts.links import parse_filters, parse_selector
 
 
 def _number(text: str) -> int:
@@ -23,7 +24,7 @@ def _expected(site, path_and_query: str) -> int:  # noqa: ANN001
     query = urlsplit(path_and_query).query
     runtime, owner = site.runtime(), Actor.system("browser-test")
     filters = filter_service.resolve_filters(runtime, owner, parse_filters(query))
-    return count(figures.scoped_table(runtime, owner, filters), parse_selector(query))
+    return count(customer_table.scoped_table(runtime, owner, filters), parse_selector(query))
 
 
 def _language_of(site, username: str) -> str | None:  # noqa: ANN001
@@ -45,6 +46,8 @@ def test_cockpit_in_english_and_chinese(site, page) -> None:  # noqa: ANN001
     assert "Last 30 days" in page.text(".page-headline")
     assert page.find("html").get_attribute("lang") == "en"
     assert page.horizontal_overflow() == 0
+    assert "Call first" in page.text("#cockpit-call-first-div")
+    assert "Model used:" in page.text("#cockpit-backtest-div")
     page.check_console()
     page.screenshot("cockpit-en")
     page.find(".language-switch button[value=zh]").click()  # EN | 中文
@@ -55,6 +58,8 @@ def test_cockpit_in_english_and_chinese(site, page) -> None:  # noqa: ANN001
     assert re.search(r"¥[\d.,]+(万|亿)?", page.text("#kpi-revenue"))
     assert _language_of(site, "owner") == "zh"
     assert page.horizontal_overflow() == 0
+    assert "优先致电" in page.text("#cockpit-call-first-div")
+    assert "所用模型" in page.text("#cockpit-backtest-div")
     page.check_console()
     page.screenshot("cockpit-zh")
     page.find(".language-switch button[value=en]").click()
@@ -105,7 +110,8 @@ def test_a_matrix_cell_and_a_status_count_open_exactly_those_customers(site, pag
     churning = _number(status.text)
     page.check_console()
     page.leave_for_other_pages()
-    cell.click()
+    # clicked where it is: panels drawn later (Call first) may still move it down the page
+    page.driver.execute_script("arguments[0].click();", cell)
     page.wait(lambda: page.path_and_query.startswith("/customers"), "the customer list")
     query = parse_qs(urlsplit(page.path_and_query).query)
     assert query == {"period": ["90d"], "tier_prev": ["C"], "tier": ["B"]}
@@ -115,10 +121,38 @@ def test_a_matrix_cell_and_a_status_count_open_exactly_those_customers(site, pag
     page.wait_for_cockpit()
     status = next(a for a in page.find_all(".legend-table td.num a")
                   if "status=churning" in a.get_attribute("href"))
-    status.click()
+    page.driver.execute_script("arguments[0].click();", status)
     page.wait(lambda: "status=churning" in page.path_and_query, "the churning list")
     assert page.path_and_query == "/customers?period=90d&status=churning"
     assert churning == _expected(site, page.path_and_query)
+
+
+def test_a_call_logged_from_call_first(site, page) -> None:  # noqa: ANN001
+    """A rep's Call first rows are their customers; one click opens the dialog for the first
+    and the call is recorded."""
+    from sqlalchemy import select
+
+    from dashboard.models import Customer, Visit
+
+    page.sign_in("rep")
+    page.open("/")
+    page.wait_for_cockpit()
+    page.wait(lambda: page.find_all("#cockpit-call-first-div .call-first-item"), "Call first")
+    first = page.find_all("#cockpit-call-first-div .call-first-item")[0]
+    name = first.find_element("css selector", ".call-first-name a").text
+    button = first.find_element("css selector", "button")
+    page.driver.execute_script("arguments[0].click();", button)
+    page.wait(lambda: page.find(".contact-dialog").is_displayed(), "the dialog")
+    assert name in page.text(".contact-dialog")
+    note = f"Call first {uuid.uuid4().hex[:8]}"
+    page.find(".contact-dialog textarea.contact-note").send_keys(note)
+    page.find(".contact-dialog .contact-save").click()
+    page.wait(lambda: "recorded for" in page.text("#cockpit-result-alert"), "saved")
+    with session_scope(site.runtime().engine) as session:
+        saved = session.execute(select(Customer.name, Visit.kind).join(
+            Customer, Customer.id == Visit.customer_id).where(Visit.note == note)).one()
+    assert tuple(saved) == (name, "call")
+    page.check_console()
 
 
 def test_a_rep_sees_only_their_own_customers(site, page) -> None:  # noqa: ANN001
@@ -129,7 +163,10 @@ def test_a_rep_sees_only_their_own_customers(site, page) -> None:  # noqa: ANN00
                 if o.get_attribute("value")]  # not the select's empty placeholder
     assert len(managers) == 1 and managers[0].text.strip()
     assert "your customers" in page.text(".page-headline")
-    assert "Team" not in page.text("nav")  # owner pages are not offered
+    nav = page.driver.execute_script(  # the entries under "More" too, though folded
+        "return document.querySelector('nav').textContent")
+    assert "Users" not in nav and "Audit log" not in nav  # owner pages are not offered
+    assert "Team" in nav  # the team page shows a rep their own row
     page.check_console()
     page.screenshot("cockpit-rep-en")
 
@@ -164,6 +201,9 @@ def test_unknown_addresses_get_friendly_pages(site, page) -> None:  # noqa: ANN0
     page.open("/no-such-page")
     page.wait(lambda: "Page not found" in page.text(".not-found-page"), "the not-found page")
     assert "404" not in page.text(".not-found-page")  # words, not Dash's status line
+    # the address itself answers 404 (the browser logs that); nothing else may complain
+    logs = [e["message"] for e in page.driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert logs and all("/no-such-page" in m and "404" in m for m in logs), logs
     page.find(".not-found-page a").click()
     page.wait_for_cockpit()
     page.open("/customer/NO-SUCH-CUSTOMER")

@@ -13,11 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from dashboard.db import session_scope
+from dashboard.filters import parse_filters, parse_selector
 from dashboard.models import User
 from dashboard.scope import Actor
-from dashboard.services import alerts, figures, schemes
+from dashboard.services import alerts, customer_table, schemes
 from dashboard.services import filters as filter_service
-from layouts.links import parse_filters, parse_selector
 
 
 def _number(text: str) -> int:
@@ -36,7 +36,7 @@ def _listed(site, actor: Actor, path_and_query: str) -> int:  # noqa: ANN001
     query = urlsplit(path_and_query).query
     runtime = site.runtime()
     wanted = filter_service.resolve_filters(runtime, actor, parse_filters(query))
-    table = figures.scoped_table(runtime, actor, wanted)
+    table = customer_table.scoped_table(runtime, actor, wanted)
     return len(schemes.select_customers(runtime, actor, table, parse_selector(query),
                                         wanted.as_of))
 
@@ -159,8 +159,10 @@ def test_targets_set_by_hand_and_imported_from_a_file(site, page, tmp_path: Path
         page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
                                    "arguments[0].click();", page.find(control))
     page.wait(lambda: "Imported" in page.text("#targets-preview-div"), "the import")
-    page.driver.execute_script("window.scrollTo(0, 0);")  # the navbar is above the fold
-    page.find(".language-switch button[value=zh]").click()
+    # the navbar is above the fold, and the page may still move as the import's refresh lands
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
+                               "arguments[0].click();",
+                               page.find(".language-switch button[value=zh]"))
     page.wait(lambda: page.text("h1") == "销售目标", "the Chinese page")
     page.wait(lambda: page.find_all("#targets-chart-div .js-plotly-plot"), "the month chart")
     time.sleep(0.5)
@@ -168,3 +170,48 @@ def test_targets_set_by_hand_and_imported_from_a_file(site, page, tmp_path: Path
     page.screenshot("targets-zh")
     page.find(".language-switch button[value=en]").click()
     page.wait(lambda: page.text("h1") == "Sales targets", "English again")
+
+
+_CALL_LOG = """
+window.__dashCalls = [];
+const cockpitFetch = window.fetch;
+window.fetch = function (url, options) {
+  try {
+    if (String(url).includes('_dash-update-component')) {
+      const body = JSON.parse(options.body);
+      window.__dashCalls.push({output: String(body.output || ''),
+                               inputs: (body.changedPropIds || []).join(',')});
+    }
+  } catch (e) { /* not a callback */ }
+  return cockpitFetch.apply(this, arguments);
+};
+"""
+
+
+def test_targets_page_is_drawn_once_and_a_name_shows_that_customer(site, page) -> None:  # noqa: ANN001
+    """The page's content comes once (it ran a second time after the summary table when every
+    row had a pattern-matching button), the month chart is asked for once on arrival, and a
+    click on a customer's name in the table draws that customer's months."""
+    page.sign_in("owner")
+    page.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _CALL_LOG})
+    page.open("/targets")
+    page.wait(lambda: page.find_all("#targets-chart-div .js-plotly-plot"), "the month chart")
+    time.sleep(1.5)  # anything that would follow the chart has had time to ask
+    calls = page.driver.execute_script("return window.__dashCalls")
+    content = [c for c in calls if "_pages_content.children" in c["output"]]
+    charts = [c for c in calls if c["output"] == "targets-chart-div.children"]
+    assert len(content) == 1, calls
+    assert len(charts) == 1, calls
+    assert not page.find_all("[id*='targets-pick-button']")
+    names = page.find_all("#targets-summary-grid button[data-customer]")
+    assert len(names) >= 2
+    first = page.text("#targets-chart-div").splitlines()[0]
+    chosen = names[1]
+    code = chosen.find_element("xpath", "..").text.splitlines()[-1].strip()
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
+                               "arguments[0].click();", chosen)
+    page.wait(lambda: page.text("#targets-chart-div").startswith(code + " ·"),
+              "the chosen customer's months")
+    assert not first.startswith(code + " ·")
+    assert page.text("#targets-customer-dropdown").startswith(code)
+    page.check_console()

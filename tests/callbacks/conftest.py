@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from dashboard import passwords
-from dashboard.data.snapshot import forget_memo
 from dashboard.scope import Actor
 from dashboard.services import users as user_service
 from tests.dashboard.services.cockpit_world import CockpitWorld, build_cockpit_world
@@ -27,7 +26,6 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def world(runtime) -> CockpitWorld:  # noqa: ANN001
-    forget_memo()
     built = build_cockpit_world(runtime)
     for username, (role, fields) in USERS.items():
         mapping = {k: (built.teams[v] if k == "team" else built.reps[v])
@@ -36,7 +34,6 @@ def world(runtime) -> CockpitWorld:  # noqa: ANN001
             "username": username, "role": role, "password": PASSWORD.format(name=username),
             **mapping})
     yield built
-    forget_memo()
 
 
 @pytest.fixture

@@ -7,14 +7,19 @@ send with its progress, the results, the CSV file and the decisions."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select, update
 
-from dashboard.db import session_scope
+from dashboard.db import data_identity, session_scope
+from dashboard.errors import ValidationError
+from dashboard.messaging.channels import idempotency_key
 from dashboard.messaging.coupons import CouponTerms
 from dashboard.models import AuditLog, Campaign, Customer, Outbox, User
 from dashboard.scope import Actor
@@ -343,6 +348,39 @@ def test_results_page_counts_and_scope(runtime, world, signed_in) -> None:  # no
     assert "Campaign not found" in _text(nobody) and "Alpha" not in _text(nobody)
 
 
+def test_right_after_sending_the_results_say_it_is_too_early(runtime, world,  # noqa: ANN001
+                                                              signed_in) -> None:
+    """Minutes after the messages went out (the as-of day is the send day), the results
+    are words, not figures, in both languages."""
+    import datetime as dt
+
+    campaign_id = _queued_campaign(runtime, world, pct=50)
+    pages.send_campaign(runtime, _user(runtime, "owner"), campaign_id, interval=0.05)
+    sent_utc = dt.datetime(2026, 11, 22, 6, 30)
+    with session_scope(runtime.engine, write=True) as session:
+        session.execute(update(Outbox).where(Outbox.campaign_id == campaign_id,
+                                             Outbox.sent_at.is_not(None))
+                        .values(sent_at=sent_utc))
+    sent = sent_utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    runtime.today = lambda: sent.date()
+    page = pages.get_campaign_page(runtime, _user(runtime, "owner"), campaign_id)
+    assert not page.measured and page.uplift["state"].iat[0] == "too_early"
+    owner = signed_in("owner")
+    key = _key(owner.app, ids.CAMPAIGN_HEADER)
+    query = {f"{ids.CAMPAIGN_QUERY}.data": {"id": str(campaign_id)},
+             f"{ids.CAMPAIGN_WINDOW}.value": "30"}
+    english = json.dumps(owner.callback(key, query).get_json()["response"][
+        ids.CAMPAIGN_UPLIFT], ensure_ascii=False)
+    assert f"at {sent:%H:%M}. Only orders placed after that count: come back from" in english
+    assert "uplift-table" not in english and "CN¥" not in english and "more each" not in english
+    with session_scope(runtime.engine, write=True) as session:
+        session.execute(update(User).where(User.username == "owner").values(language="zh"))
+    chinese = json.dumps(owner.callback(key, query).get_json()["response"][
+        ids.CAMPAIGN_UPLIFT], ensure_ascii=False)
+    assert f"{sent:%H:%M} 发出。只计算此后下的订单：请从" in chinese
+    assert "uplift-table" not in chinese and "¥" not in chinese and "Only" not in chinese
+
+
 def test_the_recipients_file_is_safe_and_audited(runtime, world, signed_in) -> None:  # noqa: ANN001
     campaign_id = _queued_campaign(runtime, world)
     with session_scope(runtime.engine, write=True) as session:
@@ -441,14 +479,27 @@ def test_the_results_page_sends_waiting_messages_and_follows_them(runtime, world
         alpha = session.execute(update(Outbox).where(
             Outbox.customer_id == world.customers["A"]).values(status="unknown").returning(
             Outbox.id)).scalar_one()
-    pages.decide(runtime, _user(runtime, "owner"), alpha, "resend")  # ... released again
+    # the log file shows the provider took it: not to be sent again ...
+    with pytest.raises(ValidationError) as taken:
+        pages.decide(runtime, _user(runtime, "owner"), alpha, "resend")
+    assert taken.value.code == "message_delivered"
+    log_file = runtime.settings.data_dir / "outbox.log"
+    lines = log_file.read_text().splitlines()
+    log_file.write_text("".join(x + "\n" for x in lines
+                                if json.loads(x)["key"] != idempotency_key(_instance(runtime), alpha)))
+    pages.decide(runtime, _user(runtime, "owner"), alpha, "resend")  # ... unless it did not
     reloaded = {f"{ids.CAMPAIGN_QUERY}.data": {"id": str(campaign_id), "language": "en",
                                                "load": "after-a-reload"}}
     again, _progress = _run_job(owner, key, {f"{ids.CAMPAIGN_SEND}.n_clicks": 1, **reloaded})
     assert again["response"][ids.CAMPAIGN_SEND_RESULT]["children"].startswith(
         "6 of 6 messages done: 6 sent")
     log = (runtime.settings.data_dir / "outbox.log").read_text().splitlines()
-    assert len(log) == 7  # the released message went out again, nothing else did
+    assert len(log) == 6  # the released message went out again, nothing else did
+
+
+def _instance(runtime) -> str:  # noqa: ANN001
+    with session_scope(runtime.engine) as session:
+        return data_identity(session)[0]
 
 
 def test_background_callbacks_with_nothing_to_do(world, signed_in) -> None:  # noqa: ANN001
@@ -488,3 +539,38 @@ def test_ten_concurrent_sends_of_one_preview(runtime, world, signed_in, coupon) 
     assert len(_outbox(runtime)) == 3
     with session_scope(runtime.engine) as session:
         assert session.execute(select(func.count()).select_from(Campaign)).scalar_one() == 1
+
+
+def test_the_recipients_download_is_each_users_rows_in_their_language(  # noqa: ANN001
+        runtime, world, signed_in) -> None:
+    campaign_id = _queued_campaign(runtime, world, pct=50)
+    with session_scope(runtime.engine, write=True) as session:
+        session.execute(update(Customer).where(Customer.id == world.customers["A"])
+                        .values(name="=cmd|' /C calc'!A0"))
+    owner = signed_in("owner")
+    answer = owner.get(f"/exports/campaign-recipients.xlsx?campaign={campaign_id}")
+    assert answer.status_code == 200 and answer.headers["X-Row-Count"] == "6"
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.get_data())).worksheets[0]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][:6] == ["Code", "Customer", "Channel", "Sent to", "Outcome",
+                            "Held out for comparison"]
+    by_code = {r[0]: r for r in cells[1:]}
+    assert sorted(by_code) == ["A", "B", "C", "D", "E", "F"]
+    assert by_code["A"][1] == "'=cmd|' /C calc'!A0" and sheet["B2"].data_type == "s"
+    outcomes = {r[4] for r in cells[1:]}
+    assert outcomes == {"waiting to be sent", "held out for comparison"}
+    assert sum(r[5] == "yes" for r in cells[1:]) == 3  # half held out
+    assert all(isinstance(r[10], int) for r in cells[1:])  # attempts are numbers
+    with session_scope(runtime.engine, write=True) as session:
+        session.execute(update(User).where(User.username == "rep_zhao").values(language="zh"))
+    west = signed_in("rep_zhao").get(f"/exports/campaign-recipients.csv?campaign={campaign_id}")
+    rows = list(csv.DictReader(io.StringIO(west.get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(r["客户"] for r in rows) == ["Beta", "Epsilon", "Gamma"]
+    assert {r["结果"] for r in rows} <= {"等待发送", "对照组（未发送）"} and len(rows) == 3
+    with session_scope(runtime.engine) as session:
+        formats = session.execute(select(AuditLog.detail["format"].as_string()).where(
+            AuditLog.action == "export", AuditLog.object_type == "campaign")
+            .order_by(AuditLog.id)).scalars().all()
+    assert formats == ["xlsx", "csv"]
+    assert signed_in("rep_zhao").get(
+        "/exports/campaign-recipients.csv?campaign=abc").status_code == 404

@@ -28,7 +28,8 @@ def test_owner_gets_every_panel_with_links(world, signed_in) -> None:  # noqa: A
     panels = response.get_json()["response"]
     assert set(panels) == {ids.COCKPIT_HEADLINE, ids.COCKPIT_EMPTY, ids.COCKPIT_PANELS,
                            ids.COCKPIT_KPIS, ids.COCKPIT_STATUS, ids.COCKPIT_TIERS,
-                           ids.COCKPIT_MATRIX, ids.COCKPIT_MOVERS, ids.COCKPIT_BACKTEST}
+                           ids.COCKPIT_MATRIX, ids.COCKPIT_MOVERS, ids.COCKPIT_BACKTEST,
+                           ids.COCKPIT_CALL_FIRST}
     assert panels[ids.COCKPIT_PANELS] == {"className": ""}
     body = _text(response)
     assert "/customers?period=90d&region=West&status=churning" in body

@@ -48,9 +48,16 @@ def _callback_ids(app) -> set[str]:  # noqa: ANN001
     return used
 
 
+# Pattern-matching ids drawn only by a callback, read with ALL (which matches none before):
+# the import page's column dropdowns, one per field of the uploaded file's kind; the
+# suggestions' coupon buttons; the cockpit's Call first buttons, one per customer of the panel.
+DRAWN_LATER = {"type:import-field-dropdown", "type:portrait-suggestion-coupon-button",
+               "type:suggestions-rule-coupon-button", "type:cockpit-call-button"}
+
+
 def test_every_callback_id_is_in_a_layout(cockpit, signed_in) -> None:  # noqa: ANN001
     signed_in("owner")  # a first request: the pages router adds its callbacks
-    used = _callback_ids(cockpit)
+    used = _callback_ids(cockpit) - DRAWN_LATER
     assert len(used) > 30 and "_pages_content" in used
     for signed in (False, True):
         with cockpit.server.test_request_context("/"):

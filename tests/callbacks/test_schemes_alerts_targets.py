@@ -6,14 +6,16 @@ targets by hand, a file check and the CSV report."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import io
 import json
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
 from dashboard import passwords
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import session_scope
 from dashboard.models import Alert, AuditLog, ClassificationScheme, SegmentRule
 from dashboard.scope import Actor
@@ -43,7 +45,6 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     built = build(runtime)
     for username, (role, fields) in USERS.items():
         mapping = {k: (built.teams[v] if k == "team" else built.reps[v])
@@ -56,7 +57,6 @@ def world(runtime):  # noqa: ANN001, ANN201
                           value_text="active", for_days=0, action="alert", segment=""))
     run_recompute(runtime, built.owner(), AS_OF, backfill_months=0)
     yield built
-    forget_memo()
 
 
 @pytest.fixture
@@ -173,6 +173,72 @@ def test_the_editor_says_what_to_fix_then_saves(runtime, world, signed_in) -> No
     assert (row.title, row.team_id, len(row.bands)) == ("Sleepers", world.teams["East"], 4)
 
 
+def _open_editor(client: Browser, output_id: str, kind: str, index: int, rows: int = 0):  # noqa: ANN202
+    """Press the edit button (type ``kind``, ``index``) of an editor whose page has ``rows``
+    band rows; the answer's outputs by component id."""
+    key = _clicked_by(client.app, output_id, kind)
+    body = callback_body(client.app, key)
+    for position, dep in enumerate(client.app.callback_map[key]["inputs"]):
+        if dep["id"].startswith("{") and json.loads(dep["id"])["type"] == kind:
+            body["inputs"][position] = [{"id": {"index": index, "type": kind},
+                                         "property": "n_clicks", "value": 1}]
+    declared = [raw.rsplit(".", 1)[0] for raw in key.strip(".").split("...")]
+    body["outputs"] = [
+        [{"id": {"index": i, "type": json.loads(raw)["type"]}, "property": "value"}
+         for i in range(rows)] if out == [] else out
+        for raw, out in zip(declared, body["outputs"], strict=True)]
+    body["changedPropIds"] = [json.dumps({"index": index, "type": kind},
+                                         separators=(",", ":")) + ".n_clicks"]
+    response = client.post("/_dash-update-component", json=body,
+                           headers={"X-CSRFToken": client.csrf})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()["response"]
+
+
+def test_the_editors_open_filled_in(runtime, world, signed_in) -> None:  # noqa: ANN001
+    east = _scheme(runtime, world.teams["East"])
+    manager = signed_in("manager_east")
+    scheme = _open_editor(manager, ids.SCHEMES_MODAL, ids.SCHEMES_EDIT, east, rows=6)
+    assert scheme[ids.SCHEMES_MODAL] == {"is_open": True}
+    assert scheme[ids.SCHEMES_EDITING] == {"data": east}
+    assert scheme[ids.SCHEMES_TITLE] == {"value": "Risk"}
+    assert scheme[ids.SCHEMES_KIND] == {"value": "risk_score"}
+    assert scheme[ids.SCHEMES_COLOUR] == {"value": "#c0392b"}
+    assert scheme[ids.SCHEMES_TEAM] == {"value": str(world.teams["East"])}
+    assert scheme[ids.SCHEMES_TIMEFRAME] == {"value": "365"}
+    assert scheme[ids.SCHEMES_MIN_SPEND] == {"value": ""}
+    bands: dict[str, list] = {ids.SCHEMES_BAND_LABEL: [], ids.SCHEMES_BAND_UPPER: []}
+    for raw, props in scheme.items():
+        if raw.startswith("{"):
+            bands[json.loads(raw)["type"]].append((json.loads(raw)["index"], props["value"]))
+    # the scheme's four bands in the first rows of the six, the rest empty
+    assert sorted(bands[ids.SCHEMES_BAND_LABEL]) == [
+        (0, "Loyal"), (1, "Slowing"), (2, "Going to sleep"), (3, "At risk"), (4, ""), (5, "")]
+    assert sorted(bands[ids.SCHEMES_BAND_UPPER]) == [
+        (0, "1"), (1, "2"), (2, "4"), (3, "9999"), (4, ""), (5, "")]
+    rule_id = _rule_id(runtime, "Not active")
+    rule = _open_editor(signed_in("owner"), ids.RULES_MODAL, ids.RULES_EDIT, rule_id)
+    assert rule[ids.RULES_MODAL] == {"is_open": True}
+    assert rule[ids.RULES_EDITING] == {"data": rule_id}
+    assert (rule[ids.RULES_NAME], rule[ids.RULES_FIGURE], rule[ids.RULES_OPERATOR]) == (
+        {"value": "Not active"}, {"value": "status"}, {"value": "!="})
+    assert rule[ids.RULES_VALUE] == {"value": ""}  # a choice figure: the value is its text
+    assert rule[ids.RULES_VALUE_CHOICE] == {"value": "active"}
+    assert (rule[ids.RULES_ACTION], rule[ids.RULES_TEAM]) == ({"value": "alert"},
+                                                              {"value": "all"})
+    form = _call(signed_in("owner"), ids.RULES_OPERATOR, {
+        f"{ids.RULES_FIGURE}.value": "status", f"{ids.RULES_ACTION}.value": "alert"}
+    ).get_json()["response"]
+    assert form[ids.RULES_VALUE] == {"className": "d-none"}
+    assert form[ids.RULES_VALUE_CHOICE]["className"] == ""
+    assert form[ids.RULES_SEGMENT] == {"disabled": True}
+
+
+def _rule_id(runtime, name: str) -> int:  # noqa: ANN001
+    with session_scope(runtime.engine) as s:
+        return s.execute(select(SegmentRule.id).where(SegmentRule.name == name)).scalar_one()
+
+
 def test_forged_scheme_ids_are_refused_and_audited(runtime, world, signed_in) -> None:  # noqa: ANN001
     east = _scheme(runtime, world.teams["East"])
     west = signed_in("manager_west")
@@ -231,3 +297,88 @@ def test_targets_by_hand_file_check_and_report(runtime, world, signed_in) -> Non
     sent = report.get_json()["response"][ids.TARGETS_DOWNLOADED]["data"]
     assert sent["filename"] == "targets-2026-11-22.csv"
     assert "A,A Co,Wang,2026-11,900.0" in sent["content"]
+
+
+def test_stored_texts_read_in_the_readers_language(runtime, world, signed_in) -> None:  # noqa: ANN001
+    from dashboard.services.rules import delete_rule
+
+    user_service.create_user(runtime, Actor.system("test"), {
+        "username": "owner_zh", "role": "owner", "language": "zh",
+        "password": PASSWORD.format(name="owner_zh")})
+    with session_scope(runtime.engine) as s:
+        rule_id = s.execute(select(SegmentRule.id)).scalar_one()
+    delete_rule(runtime, world.owner(), rule_id)  # its alerts now show their stored message
+    reader = signed_in("owner_zh")
+    page = _body(_call(reader, ids.ALERTS_LIST, {f"{ids.ALERTS_STATUS}.value": "all"}))
+    assert "Not active：状态 已流失 ≠ 活跃" in page and "Not active：状态 从未交易 ≠ 活跃" in page
+    assert "status lost" not in page and "alert.met" not in page
+    audit = _call(reader, ids.AUDIT_GRID, {f"{ids.AUDIT_PAGE_SIZE}.value": 50})
+    rows = audit.get_json()["response"][ids.AUDIT_GRID]["rowData"]
+    deleted = [r for r in rows if r["object"] == f"规则 {rule_id}"]
+    assert [r["action"] for r in deleted] == ["删除规则"]
+    assert {r["action"] for r in rows} >= {"创建用户", "重新计算客户归属"}
+    options = _call(reader, ids.AUDIT_ACTION, {f"{ids.URL}.pathname": "/audit"})
+    labels = [o["label"] for o in options.get_json()["response"][ids.AUDIT_ACTION]["options"]]
+    assert "删除规则" in labels and "rule.delete" not in labels
+
+
+def test_the_audit_download_has_every_matching_entry_in_words(runtime, world,  # noqa: ANN001
+                                                               signed_in) -> None:
+    user_service.create_user(runtime, Actor.system("test"), {
+        "username": "owner_zh", "role": "owner", "language": "zh",
+        "password": PASSWORD.format(name="owner_zh")})
+    with session_scope(runtime.engine, write=True) as s:
+        for n in range(230):  # more than the largest page: the file has every entry
+            s.add(AuditLog(username="bulk", action="rule.delete", object_type="rule",
+                           object_id=str(n), outcome="ok", detail={"n": n}))
+    reader = signed_in("owner_zh")
+    answer = _call(reader, ids.AUDIT_DOWNLOAD, {f"{ids.AUDIT_USERNAME}.value": "bulk"},
+                   clicked=(ids.AUDIT_EXPORT, "xlsx"))
+    download = answer.get_json()["response"][ids.AUDIT_DOWNLOAD]["data"]
+    assert download["filename"] == "audit-log.xlsx" and download["base64"] is True
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"]))).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][:6] == ["时间（UTC）", "用户", "操作", "对象", "对象编号", "结果"]
+    assert len(cells) == 231 and {r[1] for r in cells[1:]} == {"bulk"}
+    assert {r[2] for r in cells[1:]} == {"删除规则"} and {r[5] for r in cells[1:]} == {"已处理"}
+    assert sorted(int(r[4]) for r in cells[1:]) == list(range(230))
+    assert all(isinstance(r[0], dt.datetime) for r in cells[1:])
+    english = _call(signed_in("owner"), ids.AUDIT_DOWNLOAD,
+                    {f"{ids.AUDIT_USERNAME}.value": "bulk"}, clicked=(ids.AUDIT_EXPORT, "csv"))
+    text = english.get_json()["response"][ids.AUDIT_DOWNLOAD]["data"]
+    lines = base64.b64decode(text["content"]).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Time (UTC),User,Action,Object,Object id,Outcome")
+    assert len(lines) == 231 and ",bulk,Rule deleted,rule," in lines[1]
+    refused = _call(signed_in("rep_wang"), ids.AUDIT_DOWNLOAD,
+                    {f"{ids.AUDIT_USERNAME}.value": "bulk"}, clicked=(ids.AUDIT_EXPORT, "csv"))
+    assert "bulk" not in refused.get_data(as_text=True)
+    with session_scope(runtime.engine) as s:
+        exported = s.execute(select(AuditLog.username, AuditLog.detail).where(
+            AuditLog.action == "export", AuditLog.object_type == "audit_log")
+            .order_by(AuditLog.id)).all()
+    assert [(u, d["rows"], d["format"]) for u, d in exported] == [
+        ("owner_zh", 230, "xlsx"), ("owner", 230, "csv")]
+
+
+def test_the_targets_buttons_download_the_report_in_the_users_language(  # noqa: ANN001
+        runtime, world, signed_in) -> None:
+    from dashboard.services import targets
+
+    targets.set_target(runtime, world.manager("East"), "A", AS_OF, 1000)
+    user_service.create_user(runtime, Actor.system("test"), {
+        "username": "owner_zh", "role": "owner", "language": "zh",
+        "password": PASSWORD.format(name="owner_zh")})
+    reader = signed_in("owner_zh")
+    answer = _call(reader, ids.TARGETS_DOWNLOADED, {f"{ids.TARGETS_QUERY}.data": {
+        "as_of": AS_OF.isoformat()}}, clicked=(ids.TARGETS_EXPORT, "csv"))
+    download = answer.get_json()["response"][ids.TARGETS_DOWNLOADED]["data"]
+    assert download["filename"] == f"targets-{AS_OF.isoformat()}.csv"
+    lines = base64.b64decode(download["content"]).decode("utf-8-sig").splitlines()
+    assert lines[0] == "编号,客户,经手人,月份,目标,实际,目标完成率（%）,达成目标,本月截至今日"
+    november = next(line for line in lines if line.startswith("A,") and ",2026-11," in line)
+    assert november.endswith(",1000.00,200.00,20.0,否,是")
+    workbook = _call(reader, ids.TARGETS_DOWNLOADED, {f"{ids.TARGETS_QUERY}.data": {
+        "as_of": AS_OF.isoformat()}}, clicked=(ids.TARGETS_EXPORT, "xlsx"))
+    data = workbook.get_json()["response"][ids.TARGETS_DOWNLOADED]["data"]
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    assert sheet["E1"].value == "目标" and sheet["E2"].data_type == "n"

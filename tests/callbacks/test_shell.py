@@ -74,7 +74,7 @@ def test_a_control_change_writes_the_address(world, signed_in) -> None:  # noqa:
 
 
 def test_the_bar_hides_on_pages_without_filters(world, signed_in) -> None:  # noqa: ANN001
-    out = _sync(signed_in("owner"), "/team", "")
+    out = _sync(signed_in("owner"), "/users", "")
     assert out == {ids.FILTER_BAR: {"className": "filter-bar filter-hidden"}}
 
 

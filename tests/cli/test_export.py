@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import main
-from dashboard.data.snapshot import forget_memo
 from dashboard.reports.customers import EXPORT_COLUMNS
 from tests.conftest import PG_ADMIN_URL
 from tests.data.cdnow.load import SAMPLE
@@ -27,7 +26,6 @@ def _env(database_url: str, data_dir: Path) -> dict[str, str]:
 
 
 def _invoke(env: dict[str, str], *args: str) -> str:
-    forget_memo()
     result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output

@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard.cache import FigureCache, cache_key, make_cache
+from dashboard.cache import FigureCache, Memo, cache_key, make_cache
 
 
 def test_key_is_stable_and_distinguishes_parts() -> None:
@@ -57,3 +57,59 @@ def test_memory_is_bounded_by_size() -> None:
         cache.set(key, frame)
     assert cache.get("a") is None  # the oldest went first
     assert all(cache.get(k) is frames[k] for k in "bcd")
+
+
+def test_memo_keeps_the_most_recently_used_values() -> None:
+    memo = Memo(2)
+    calls: list[str] = []
+    for key in ("a", "b", "a", "c", "a", "b"):
+        memo.get_or_compute(key, lambda k=key: calls.append(k) or k.upper())
+    # "a" was used again before "c" came, so "b" went; "b" is computed a second time and
+    # pushes out "c", the least recently used by then
+    assert calls == ["a", "b", "c", "b"]
+    assert "a" in memo and "b" in memo and "c" not in memo
+    assert len(memo) == 2
+
+
+def test_memo_entries_expire_after_their_ttl(monkeypatch) -> None:  # noqa: ANN001
+    now = [100.0]
+    monkeypatch.setattr("dashboard.cache.time.monotonic", lambda: now[0])
+    memo = Memo(10, ttl=60)
+    memo.set("short", 1, ttl=5)
+    memo.set("default", 2)
+    now[0] = 104.9
+    assert memo.get("short") == 1 and memo.get("default") == 2
+    now[0] = 105.0
+    assert memo.get("short") is None and memo.get("default") == 2
+    now[0] = 160.0
+    assert memo.get("default", "gone") == "gone"
+    assert len(memo) == 0
+
+
+def test_memo_keeps_only_what_keep_accepts_and_forgets_on_request() -> None:
+    memo = Memo(10)
+    assert memo.get_or_compute("bad", lambda: "unavailable", keep=lambda v: v != "unavailable") \
+        == "unavailable"
+    assert "bad" not in memo
+    memo.set(("overview", 1), "x")
+    memo.set(("choices", 1), "y")
+    memo.forget(lambda key: key[0] == "overview")
+    assert ("overview", 1) not in memo and memo.get(("choices", 1)) == "y"
+    memo.clear()
+    assert len(memo) == 0
+
+
+def test_a_cache_folder_that_cannot_be_opened_is_a_miss_not_an_error(tmp_path) -> None:
+    """A full disk (or no permission) when the folder is first opened: the figure is computed,
+    and the folder is tried again on the next call (reliability test 36)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    cache = make_cache(blocker)  # the store would live in not-a-folder/cache
+    calls = []
+    assert cache.get_or_compute("k", lambda: calls.append(1) or 41) == 41
+    cache.clear_memory()
+    assert cache.get_or_compute("k", lambda: calls.append(2) or 42) == 42
+    assert calls == [1, 2]
+    blocker.unlink()  # the disk has room again: the next call opens the folder
+    cache.set("k", 43)
+    assert make_cache(blocker).get("k") == 43

@@ -135,6 +135,7 @@ def test_error_messages_in_both_languages() -> None:
     (12_400, "CN¥12.4K", "¥1.24万"),
     (843_546.83, "CN¥844K", "¥84.4万"),
     (123_456_789, "CN¥123M", "¥1.23亿"),
+    (13_079_100, "CN¥13.1M", "¥1310万"),  # four digits before 万 are still compact
     (-5_400_000, "-CN¥5.4M", "-¥540万"),
     (8_200, "CN¥8.2K", "¥8,200"),  # Chinese has no unit below 万
     (950, "CN¥950", "¥950"),

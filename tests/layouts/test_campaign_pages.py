@@ -27,11 +27,13 @@ from layouts.components.campaign_parts import (
 )
 from tests.layouts.walk import text, walk
 
-START = dt.date(2026, 11, 1)
+START = dt.date(2026, 11, 1)  # the first full day after the send
+SENT = dt.datetime(2026, 10, 31, 15, 30)
 
 
 def _uplift(orders: tuple, revenue: tuple, *, treated: int = 400, held: int = 100,
-            end: dt.date = dt.date(2026, 11, 30), complete: bool = True) -> pd.DataFrame:
+            end: dt.date = dt.date(2026, 11, 30), complete: bool = True,
+            state: str = "measured") -> pd.DataFrame:
     """Two metric rows: (treated mean, holdout mean, difference, low, high)."""
     rows = []
     for metric, (t, h, d, lo, hi) in (("orders", orders), ("revenue", revenue)):
@@ -39,7 +41,8 @@ def _uplift(orders: tuple, revenue: tuple, *, treated: int = 400, held: int = 10
                      "treated_mean": t, "holdout_mean": h, "difference": d, "ci_low": lo,
                      "ci_high": hi, "p_value": 0.01, "relative_pct": float("nan"),
                      "small_group": min(treated, held) < 30, "window_start": START,
-                     "window_end": end, "window_complete": complete})
+                     "window_end": end, "window_complete": complete, "sent_at": SENT,
+                     "state": state})
     return pd.DataFrame(rows, columns=UPLIFT_COLUMNS)
 
 
@@ -47,7 +50,7 @@ def test_a_clear_effect_in_the_words_of_the_brief() -> None:
     words = uplift_words(_uplift((1.4, 1.0, 0.4, 0.1, 0.7), (900, 700, 200, 80, 320)),
                          "CNY", 30)
     assert words == [
-        "Over the 30 days from Nov 1, 2026 to Nov 30, 2026:",
+        "From the messages sent on Oct 31, 2026 at 15:30 to the end of Nov 30, 2026:",
         "Customers who got the coupon ordered 0.4 more times each (between 0.1 and 0.7) than "
         "similar customers who did not.",
         "They spent CN¥200 more each (between CN¥80 and CN¥320).",
@@ -72,7 +75,8 @@ def test_an_unclear_or_negative_effect_is_said_so() -> None:
 def test_small_groups_short_windows_and_no_comparison() -> None:
     small = uplift_words(_uplift((2, 1, 1, 0.2, 1.8), (9, 5, 4, 1, 7), held=12,
                                  end=dt.date(2026, 11, 10), complete=False), "CNY", 30)
-    assert small[0] == "Over the 10 days from Nov 1, 2026 to Nov 10, 2026:"
+    assert small[0] == ("From the messages sent on Oct 31, 2026 at 15:30 to the end of Nov 10, "
+                        "2026:")
     assert small[-2] == ("The comparison group is small (12 customers), so treat this as a "
                          "rough guide.")
     assert small[-1] == ("The 30-day window ends on Nov 30, 2026: these figures will still "
@@ -88,14 +92,33 @@ def test_small_groups_short_windows_and_no_comparison() -> None:
     assert one[-1] == ("Only 1 customer was held out: too few to measure what the coupon did. "
                        "Keep at least 30 next time.")
     early = uplift_words(_uplift((0, 0, 0, 0, 0), (0, 0, 0, 0, 0), end=START - dt.timedelta(
-        days=1), complete=False), "CNY", 30)
-    assert early == ["The messages went out on Nov 1, 2026; come back in a few days to see "
-                     "what they did."]
-    quiet = uplift_words(_uplift((0, 0, 0, 0, 0), (0, 0, 0, 0, 0), end=START, complete=False),
-                         "CNY", 30)
-    assert quiet == ["On Nov 1, 2026, the day the messages went out:",
+        days=1), complete=False, state="too_early"), "CNY", 30)
+    assert early == ["The messages went out on Oct 31, 2026 at 15:30. Only orders placed "
+                     "after that count: come back from Nov 1, 2026 to see what they did."]
+    quiet = uplift_words(_uplift((0, 0, 0, 0, 0), (0, 0, 0, 0, 0), end=START, complete=False,
+                                 state="no_orders"), "CNY", 30)
+    assert quiet == ["From the messages sent on Oct 31, 2026 at 15:30 to the end of Nov 1, "
+                     "2026:",
                      "No customer in either group has ordered since the messages went out.",
                      "The 30-day window ends on Nov 30, 2026: these figures will still change."]
+
+
+def test_too_early_says_so_instead_of_figures_in_both_languages() -> None:
+    """Minutes after sending, with a difference in the table (the morning's orders of the
+    old window), the words give no figure, in English and in Chinese."""
+    early = _uplift((1.4, 0.0, 1.4, 0.9, 1.9), (1154, 0, 1154, 800, 1500),
+                    end=START - dt.timedelta(days=1), complete=False, state="too_early")
+    words = uplift_words(early, "CNY", 30)
+    assert len(words) == 1 and "1,154" not in words[0] and "CN¥" not in words[0]
+    with use_language("zh"):
+        zh = uplift_words(early, "CNY", 30)
+    assert zh == ["消息已于 2026年10月31日 15:30 发出。只计算此后下的订单：请从 2026年11月1日 起回来"
+                  "查看效果。"]
+    with use_language("zh"):
+        quiet = uplift_words(_uplift((0, 0, 0, 0, 0), (0, 0, 0, 0, 0), end=START,
+                                     complete=False, state="no_orders"), "CNY", 30)
+    assert quiet[:2] == ["从 2026年10月31日 15:30 发出消息起，至 2026年11月1日 当天结束：",
+                         "消息发出后，两组客户都还没有下单。"]
 
 
 def test_the_words_follow_the_uplift_engine() -> None:
@@ -103,7 +126,8 @@ def test_the_words_follow_the_uplift_engine() -> None:
                          "status": ["sent"] * 4 + ["holdout"] * 4})
     days = pd.DataFrame({"customer_id": [1, 1, 2, 3, 5], "day": pd.to_datetime(
         ["2026-11-02"] * 5), "orders": [1, 1, 1, 1, 1], "revenue": [100.0] * 5})
-    table = campaign_uplift(rows, days, start=START, window_days=30, as_of=dt.date(2026, 12, 31))
+    table = campaign_uplift(rows, days, sent_at=SENT, window_days=30,
+                            as_of=dt.date(2026, 12, 31))
     words = uplift_words(table, "CNY", 30)
     assert words[1].startswith("Customers who got the coupon ordered 0.8 more times each")
 
@@ -125,6 +149,9 @@ def test_progress_in_words_and_on_the_bar() -> None:
                                         "unknown; 82 waiting")
     assert progress_values(progress) == (38, 120, "32%")
     assert progress_values(Progress({"holdout": 4})) == (1, 1, "100%")
+    # 119 of 120 is 99.2 %, and 239 of 240 (99.6 %) is not rounded up to a finished "100%"
+    assert progress_values(Progress({"sent": 119, "pending": 1})) == (119, 120, "99%")
+    assert progress_values(Progress({"sent": 239, "pending": 1})) == (239, 240, "99%")
     with use_language("zh"):
         assert progress_words(Progress({"sent": 3, "cancelled": 1})) == (
             "已完成 4 / 4 条消息：3 条已发送，0 条失败，0 条结果未知；1 条已取消（客户已退订）")
@@ -164,8 +191,9 @@ def test_grid_rows() -> None:
     (row,) = grid_rows(rows, "CNY")
     assert row["href"] == "/campaigns/3" and row["name"] == "<b>Spring</b>"  # a text child
     assert row["recipients"] == "1,200" and row["redeemed_revenue"] == "CN¥56,000"
+    # 1,100 sent + 5 failed + 1 unknown are done (not all "sent"), as the bar fills
     assert row["progress"] == {"sending": True, "done": 1106, "total": 1116,
-                               "text": "1,106 of 1,116 sent"}
+                               "text": "1,106 of 1,116 done"}
     assert row["created_by"] == "–" and row["queued_at"] == "Nov 20, 2026"
     unknown = pd.DataFrame([{"outbox_id": 9, "campaign_id": 3, "campaign": "Spring",
                              "customer_id": 4, "code": "C4", "name": "Delta", "channel": "log",
@@ -173,7 +201,7 @@ def test_grid_rows() -> None:
                                  "2026-11-20 09:10"), "last_error": "timeout"}])
     assert decision_rows(unknown) == [{
         "row_id": "9", "outbox_id": 9, "campaign": "Spring", "customer": "Delta (C4)",
-        "channel": "Log file", "address": "d@x.example", "since": "2026-11-20 09:10 UTC",
+        "channel": "Log file", "address": "d@x.example", "since": "Nov 20, 2026 09:10 UTC",
         "last_error": "timeout"}]
 
 
@@ -201,7 +229,8 @@ def test_each_page_declares_the_ids_its_callbacks_use(page_modules) -> None:  # 
     prefixes = {"campaigns": ("CAMPAIGNS_",), "campaign_new": ("CAMPAIGN_NEW_",),
                 "campaign_results": ("CAMPAIGN_",)}
     for module, page in page_modules.items():
-        found = {n.id for n in walk(page.layout()) if getattr(n, "id", None)}
+        found = {n.id["type"] if isinstance(n.id, dict) else n.id  # pattern ids by type
+                 for n in walk(page.layout()) if getattr(n, "id", None)}
         wanted = {v for k, v in vars(ids).items() if k.startswith(prefixes[module])
                   and not (module == "campaign_results" and k.startswith("CAMPAIGN_NEW_"))}
         assert wanted - found == set(), module

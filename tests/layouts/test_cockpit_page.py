@@ -9,15 +9,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.analytics.selection import count
-from dashboard.data.snapshot import forget_memo
+from dashboard.filters import FilterQuery, parse_filters, parse_selector, query_params
 from dashboard.i18n import use_language
 from dashboard.services import cockpit as service
-from dashboard.services import figures
+from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
 from layouts import ids
 from layouts.cockpit_lists import backtest_panel, empty_panel, movers_panel
 from layouts.cockpit_panels import headline, kpi_cards, matrix_panel, status_panel, tiers_panel
-from layouts.links import FilterQuery, parse_filters, parse_selector, query_params
 from tests.dashboard.services.cockpit_world import AS_OF, build_cockpit_world
 from tests.layouts.walk import links, text
 
@@ -26,9 +25,7 @@ PANELS = (kpi_cards, status_panel, tiers_panel, matrix_panel, movers_panel, back
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     yield build_cockpit_world(runtime)
-    forget_memo()
 
 
 def _render(view) -> list:  # noqa: ANN001
@@ -39,7 +36,7 @@ def _count_behind(runtime, actor, href: str) -> int:  # noqa: ANN001
     """How many customers the customer list at ``href`` keeps for ``actor``."""
     query = urlsplit(href).query
     filters = filter_service.resolve_filters(runtime, actor, parse_filters(query))
-    return count(figures.scoped_table(runtime, actor, filters), parse_selector(query))
+    return count(customer_table.scoped_table(runtime, actor, filters), parse_selector(query))
 
 
 @pytest.mark.parametrize(("who", "query"), [
@@ -136,3 +133,48 @@ def _walk_ids(page):  # noqa: ANN001, ANN202
     from tests.layouts.walk import walk
 
     return [n for n in walk(page) if getattr(n, "id", None)]
+
+
+def test_a_surge_from_net_returns_has_no_percentage(runtime, world) -> None:  # noqa: ANN001
+    """A surge row whose earlier 30 days were net returns (-800 -> 1,500) or nothing shows
+    no growth percentage: its hint says where it came from, in both languages."""
+    import pandas as pd
+
+    from layouts.cockpit_lists import _mover_rows
+
+    view = service.get_overview(runtime, world.actor("owner"), FilterQuery())
+    rows = pd.DataFrame({"customer_id": [1, 2, 3], "customer_code": ["R", "Z", "G"],
+                         "customer_name": ["Returns", "Zero", "Grew"],
+                         "revenue_prev_30d": [-800.0, 0.0, 2000.0],
+                         "revenue_30d": [1500.0, 1200.0, 3500.0],
+                         "revenue_change": [2300.0, 1200.0, 1500.0],
+                         "revenue_growth_pct": [float("nan"), float("nan"), 75.0]})
+    for language, hints in (("en", ["from net returns", "from nothing", "+75%"]),
+                            ("zh", ["从净退货", "从零开始", "+75%"])):
+        with use_language(language):
+            shown = _mover_rows(view, "revenue", rows)
+        assert [tr.children[3].title for tr in shown] == hints
+
+
+def test_margin_card_beside_revenue_only_where_unit_costs_are_known(runtime, world) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from dashboard.data.rollups import refresh_rollups
+    from dashboard.db import bump_data_version, session_scope
+    from dashboard.models import Order, OrderLine
+
+    view = service.get_overview(runtime, world.actor("owner"), FilterQuery())
+    assert "kpi-gross_margin" not in str(kpi_cards(view))  # the world has no unit costs
+    with session_scope(runtime.engine, write=True) as session:
+        order_id = session.execute(Order.__table__.select().where(
+            Order.order_no == "A-0")).first().id  # Alpha's 5000 on 20 Nov
+        session.execute(update(OrderLine).where(OrderLine.order_id == order_id)
+                        .values(unit_cost=3800.0))
+        refresh_rollups(session, [(world.customers["A"], AS_OF.replace(day=20))])
+        bump_data_version(session)
+    view = service.get_overview(runtime, world.actor("owner"), FilterQuery())
+    cards = kpi_cards(view)
+    assert [c.id for c in cards[:2]] == ["kpi-revenue", "kpi-gross_margin"]
+    with use_language("en"):
+        shown = text(kpi_cards(view)[1])
+    assert "Gross margin" in shown and "1.2K" in shown.replace("k", "K")  # 5000 - 3800

@@ -13,7 +13,7 @@ from dashboard.analytics.selection import Selector
 from dashboard.i18n import use_language
 from dashboard.services import contacts
 from dashboard.services import customers as service
-from layouts.components.contact_form import OUTCOME_NAMES
+from layouts.components.contact_dialog import OUTCOME_NAMES
 from layouts.customer_grid import (
     CHOOSABLE,
     COLUMNS,
@@ -55,7 +55,9 @@ def test_columns_of_the_grid() -> None:
     defs = {d["field"]: d for d in column_defs(["revenue", "no_such_column"])}
     assert defs["customer_name"]["hide"] is False and defs["customer_name"]["pinned"] == "left"
     assert defs["revenue"]["hide"] is False and defs["orders"]["hide"] is True
-    assert defs["q"]["hide"] is True and defs["revenue"]["initialSort"] == "desc"
+    # lists sort by money at risk first: the order in which to call
+    assert defs["q"]["hide"] is True and defs["money_at_risk"]["initialSort"] == "desc"
+    assert "initialSort" not in defs["revenue"]
     assert defs["reason"]["sortable"] is False
     everything = column_defs([])
     assert sum(not d["hide"] for d in everything if d["field"] in CHOOSABLE) > 10

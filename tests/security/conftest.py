@@ -23,7 +23,7 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def clock(runtime) -> FakeClock:  # noqa: ANN001
     fake = FakeClock()
-    runtime.extras["clock"] = fake
+    runtime.clock = fake
     return fake
 
 
@@ -63,7 +63,7 @@ def signed_in(browser, world) -> Callable[..., Browser]:  # noqa: ANN001
 
     def make(username: str, *, ip: str = "203.0.113.7") -> Browser:
         client = browser(username, ip=ip, world=world)
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow_redirects=True).status_code == 200  # customers: /my
         return client
 
     return make

@@ -2,7 +2,9 @@
 
 - :func:`build_world`: 1 owner, 2 managers (team A, team B), 4 reps (2 per team), each rep
   owning 12 customers whose names are unique sentinels (``ZZ-REP3-CUST07``); plus a manager
-  without a team and a rep without an account-manager record (they must see nothing).
+  without a team and a rep without an account-manager record (they must see nothing), and a
+  customer's own sign-in (``customer1``, bound to the Trade customer ``R3-C01``: it must see
+  that one sentinel only).
 - :class:`Browser`: a Flask test client that signs in through the real sign-in form (CSRF
   token and all) over HTTPS, and sends Dash callback requests the way the renderer does.
 - :func:`callback_body`: a well-formed ``/_dash-update-component`` body for any key of
@@ -22,6 +24,7 @@ from typing import Any
 
 from argon2 import PasswordHasher, Type
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from dashboard.db import session_scope
 from dashboard.models import Customer, Rep, Team
@@ -82,6 +85,9 @@ class World:
     def visible_sentinels(self, username: str) -> set[str]:
         """The sentinels ``username`` may see according to the product's rules."""
         info = self.users[username]
+        if info["role"] == "customer":
+            return {name for rep in self.reps for _, code, name in self.customers[rep]
+                    if code == info["customer"]}
         if info["role"] == "owner":
             reps = list(self.reps)
         elif info["role"] == "manager" and info.get("team"):
@@ -107,6 +113,7 @@ USERS = (
     ("manager_none", "manager", None, None),
     ("rep_none", "rep", None, None),
 )
+CUSTOMER_USER = ("customer1", "R3-C01")  # a customer's own sign-in, bound to a Trade customer
 
 
 def build_world(runtime: Runtime) -> World:
@@ -140,19 +147,29 @@ def build_world(runtime: Runtime) -> World:
         new = user_service.create_user(runtime, Actor.system("fixture"), fields)
         world.users[username] = {"id": new.user_id, "role": role, "team": team, "rep": rep,
                                  "password": password}
+    username, code = CUSTOMER_USER
+    with session_scope(runtime.engine, write=True) as session:
+        session.execute(update(Customer).where(Customer.code == code)
+                        .values(customer_type="Trade"))
+    password = PASSWORD.format(name=username)
+    new = user_service.create_user(runtime, Actor.system("fixture"), {
+        "username": username, "role": "customer", "customer": code, "password": password})
+    world.users[username] = {"id": new.user_id, "role": "customer", "team": None, "rep": None,
+                             "customer": code, "password": password}
     return world
 
 
 # --- Dash callback requests ------------------------------------------------------------------
 
 
-def _concrete(raw_id: str) -> tuple[Any, bool]:
-    """A concrete id for a (possibly pattern-matching) id string; True when it is ALL."""
+def _concrete(raw_id: str, match: Any = 1) -> tuple[Any, bool]:
+    """A concrete id for a (possibly pattern-matching) id string (a wildcard becomes
+    ``match``); True when it is ALL."""
     if not raw_id.startswith("{"):
         return raw_id, False
     parsed = json.loads(raw_id)
     is_all = any(v == ["ALL"] for v in parsed.values())
-    return {k: (1 if isinstance(v, list) else v) for k, v in parsed.items()}, is_all
+    return {k: (match if isinstance(v, list) else v) for k, v in parsed.items()}, is_all
 
 
 def _outputs(key: str) -> tuple[list[tuple[str, str]], bool]:
@@ -168,14 +185,16 @@ def _prop_id(component_id: Any, prop: str) -> str:
 
 
 def callback_body(app: Any, key: str, values: dict[str, Any] | None = None,
-                  extra_inputs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                  extra_inputs: list[dict[str, Any]] | None = None,
+                  match: Any = 1) -> dict[str, Any]:
     """A request body for callback ``key`` with every input and state at ``None`` (or the
-    value given in ``values`` by ``"id.prop"``); pattern-matching ALL ids get empty lists."""
+    value given in ``values`` by ``"id.prop"``); pattern-matching ALL ids get empty lists,
+    MATCH and ALLSMALLER wildcards the value ``match``."""
     values = values or {}
     spec = app.callback_map[key]
 
     def item(dep: dict[str, str]) -> Any:
-        cid, is_all = _concrete(dep["id"])
+        cid, is_all = _concrete(dep["id"], match)
         if is_all:
             return []
         name = _prop_id(cid, dep["property"])
@@ -184,7 +203,7 @@ def callback_body(app: Any, key: str, values: dict[str, Any] | None = None,
     outputs_spec, multi = _outputs(key)
     outs = []
     for raw_id, prop in outputs_spec:
-        cid, is_all = _concrete(raw_id)
+        cid, is_all = _concrete(raw_id, match)
         outs.append([] if is_all else {"id": cid, "property": prop})
     inputs = [item(dep) for dep in spec["inputs"]] + list(extra_inputs or [])
     state = [item(dep) for dep in spec["state"]]

@@ -73,7 +73,7 @@ def test_same_inputs_give_each_user_their_own_result(bg_app, signed_in, world) -
     assert cross == 0
 
 
-def test_cache_keys_differ_by_user_for_50_identical_requests(bg_app, signed_in) -> None:  # noqa: ANN001
+def test_cache_keys_differ_for_50_identical_requests_of_each_user(bg_app, signed_in) -> None:  # noqa: ANN001
     from dash.background_callback.managers import BaseBackgroundCallbackManager
 
     manager = bg_app._background_manager  # noqa: SLF001
@@ -90,7 +90,9 @@ def test_cache_keys_differ_by_user_for_50_identical_requests(bg_app, signed_in) 
                 g.user = resolve_session(current_runtime(), client.session_token)
                 keys[username].add(manager.build_cache_key(lambda x: x, ["same"], [], None))
     assert isinstance(manager, BaseBackgroundCallbackManager)
-    assert len(keys["owner"]) == len(keys["rep1"]) == 1
+    # every request its own key (no result served from another request), never one user's
+    # key for another
+    assert len(keys["owner"]) == len(keys["rep1"]) == 50
     assert keys["owner"].isdisjoint(keys["rep1"])
 
 

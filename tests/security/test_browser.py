@@ -38,16 +38,37 @@ def _driver():  # noqa: ANN202
 
 
 def _wait_text(driver, text: str, timeout: float = 20) -> str:  # noqa: ANN001
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     deadline = time.monotonic() + timeout
     body = ""
     while time.monotonic() < deadline:
-        body = driver.find_element(By.TAG_NAME, "body").text
+        try:  # the page may be replaced between finding the body and reading it
+            body = driver.find_element(By.TAG_NAME, "body").text
+        except (StaleElementReferenceException, NoSuchElementException):
+            body = ""
         if text in body:
             return body
         time.sleep(0.2)
     raise AssertionError(f"{text!r} not shown; page says: {body[:500]}")
+
+
+def _wait_cell(driver, text: str, timeout: float = 20) -> None:  # noqa: ANN001
+    """Wait for a grid cell that reads exactly ``text``."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            cells = [cell.text.strip() for cell in driver.find_elements(By.CSS_SELECTOR, ".ag-cell")]
+        except StaleElementReferenceException:  # the grid redrew between finding and reading
+            cells = []
+        if text in cells:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no grid cell reads {text!r}")
 
 
 def test_sign_in_and_owner_pages_without_csp_violations(live_url, world) -> None:  # noqa: ANN001
@@ -55,8 +76,8 @@ def test_sign_in_and_owner_pages_without_csp_violations(live_url, world) -> None
 
     driver = _driver()
     try:
-        driver.get(f"{live_url}/team")
-        assert "/login?next=/team" in driver.current_url
+        driver.get(f"{live_url}/users")
+        assert "/login?next=/users" in driver.current_url
         driver.find_element(By.LINK_TEXT, "简体中文").click()
         _wait_text(driver, "用户名")
         driver.find_element(By.ID, "username").send_keys("owner")
@@ -65,7 +86,7 @@ def test_sign_in_and_owner_pages_without_csp_violations(live_url, world) -> None
         body = _wait_text(driver, "manager_a")  # the user list came through a callback
         assert "rep_none" in body
         driver.get(f"{live_url}/audit")
-        _wait_text(driver, "sign_in")
+        _wait_cell(driver, "登录")  # the owner's own sign-in, its action worded in Chinese
         logs = driver.get_log("browser")
     finally:
         driver.quit()

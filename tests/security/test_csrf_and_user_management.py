@@ -18,7 +18,7 @@ from dashboard.services import users as user_service
 from layouts import ids
 from tests.security.fixtures import callback_body, find_callback, side_message
 
-ACTION = "team-result-alert"
+ACTION = "users-result-alert"
 
 
 def _count_users(runtime) -> int:  # noqa: ANN001
@@ -29,9 +29,9 @@ def _count_users(runtime) -> int:  # noqa: ANN001
 def _create_body(cockpit, username: str) -> dict:  # noqa: ANN001
     key = find_callback(cockpit, ACTION)
     body = callback_body(cockpit, key, {
-        f"{ids.TEAM_CREATE}.n_clicks": 1, f"{ids.TEAM_NEW_USERNAME}.value": username,
-        f"{ids.TEAM_NEW_ROLE}.value": "owner"})
-    body["changedPropIds"] = [f"{ids.TEAM_CREATE}.n_clicks"]
+        f"{ids.USERS_CREATE}.n_clicks": 1, f"{ids.USERS_NEW_USERNAME}.value": username,
+        f"{ids.USERS_NEW_ROLE}.value": "owner"})
+    body["changedPropIds"] = [f"{ids.USERS_CREATE}.n_clicks"]
     return body
 
 
@@ -77,13 +77,13 @@ def test_non_owners_cannot_manage_users(cockpit, runtime, world, signed_in,
     key = find_callback(cockpit, ACTION)
     target = {"id": world.user_id("rep2"), "username": "rep2", "is_active": True}
     requests = [_create_body(cockpit, f"made-by-{username}")]
-    for button in (ids.TEAM_SAVE, ids.TEAM_RESET_PASSWORD, ids.TEAM_TOGGLE_ACTIVE):
+    for button in (ids.USERS_SAVE, ids.USERS_RESET_PASSWORD, ids.USERS_TOGGLE_ACTIVE):
         body = callback_body(cockpit, key, {
-            f"{button}.n_clicks": 1, f"{ids.TEAM_USERS_GRID}.selectedRows": [target],
-            f"{ids.TEAM_EDIT_ROLE}.value": "owner"})
+            f"{button}.n_clicks": 1, f"{ids.USERS_GRID}.selectedRows": [target],
+            f"{ids.USERS_EDIT_ROLE}.value": "owner"})
         body["changedPropIds"] = [f"{button}.n_clicks"]
         requests.append(body)
-    listing = find_callback(cockpit, ids.TEAM_USERS_GRID)
+    listing = find_callback(cockpit, ids.USERS_GRID)
     audit_rows = find_callback(cockpit, ids.AUDIT_GRID)
     before = _count_users(runtime)
     leaked = 0
@@ -107,13 +107,13 @@ def test_non_owners_cannot_manage_users(cockpit, runtime, world, signed_in,
     assert denials == len(requests) + 2
 
 
-def test_owner_uses_the_team_page(cockpit, runtime, world, signed_in) -> None:  # noqa: ANN001
+def test_owner_uses_the_users_page(cockpit, runtime, world, signed_in) -> None:  # noqa: ANN001
     client = signed_in("owner")
-    rows = client.callback(find_callback(cockpit, ids.TEAM_USERS_GRID)).get_json()
-    users = rows["response"][ids.TEAM_USERS_GRID]["rowData"]
+    rows = client.callback(find_callback(cockpit, ids.USERS_GRID)).get_json()
+    users = rows["response"][ids.USERS_GRID]["rowData"]
     assert {u["username"] for u in users} == set(world.users)
     body = _create_body(cockpit, "newrep")
-    body["state"] = [s if s["id"] != ids.TEAM_NEW_ROLE else {**s, "value": "rep"}
+    body["state"] = [s if s["id"] != ids.USERS_NEW_ROLE else {**s, "value": "rep"}
                      for s in body["state"]]
     created = client.post("/_dash-update-component", json=body,
                           headers={"X-CSRFToken": client.csrf}).get_json()

@@ -18,7 +18,23 @@ from sqlalchemy import func, select
 from dashboard.db import session_scope
 from dashboard.models import AuditLog, Visit
 from layouts import ids
+from layouts.components.contact_dialog import ContactDialog, dom_id
 from tests.security.fixtures import callback_body, find_callback
+
+
+def _dialog(client, values: dict[str, Any], changed: str):  # noqa: ANN001, ANN202
+    """A request to the list's contact dialog; ``values`` and ``changed`` name its parts."""
+    key = next(k for k in client.app.callback_map if ids.CONTACT_DIALOG_MODAL in k)
+
+    def name(part: str) -> str:
+        kind, prop = part.split(".")
+        return f"{dom_id(getattr(ContactDialog.ids, kind)(ids.CUSTOMERS_CONTACT))}.{prop}"
+
+    body = callback_body(client.app, key, {name(p): v for p, v in values.items()},
+                         match=ids.CUSTOMERS_CONTACT)
+    body["changedPropIds"] = [name(changed)]
+    return client.post("/_dash-update-component", json=body,
+                       headers={"X-CSRFToken": client.csrf})
 
 
 def _post(client, output_id: str, values: dict[str, Any],  # noqa: ANN001
@@ -102,18 +118,13 @@ def test_forty_forged_requests_are_refused_and_audited(runtime, world, signed_in
             f"{ids.PORTRAIT_QUERY}.data": {"code": code}}))
         attempts += 1
     for customer in world.customer_ids("REP3")[:6] + world.customer_codes("REP2")[:2]:
-        answers.append(_post(rep1, ids.CUSTOMERS_CONTACT_MODAL, {
-            f"{ids.CUSTOMERS_GRID}.cellRendererData": {
-                "value": {"action": "contact", "customer": customer}}},
-            changed=f"{ids.CUSTOMERS_GRID}.cellRendererData"))
+        answers.append(_dialog(rep1, {"request.data": {"customer": customer, "kind": "call"}},
+                               changed="request.data"))
         attempts += 1
     for customer in world.customer_ids("REP4")[:6]:
-        answers.append(_post(rep1, ids.CUSTOMERS_CONTACT_MODAL, {
-            f"{ids.CUSTOMERS_CONTACT_TARGET}.data": customer,
-            f"{ids.CUSTOMERS_CONTACT_KIND}.value": "call",
-            f"{ids.CUSTOMERS_CONTACT_OUTCOME}.value": "reached",
-            f"{ids.CUSTOMERS_CONTACT_NOTE}.value": "forged"},
-            changed=f"{ids.CUSTOMERS_CONTACT_SAVE}.n_clicks"))
+        answers.append(_dialog(rep1, {
+            "request.data": {"customer": customer, "kind": "call"}, "kind.value": "call",
+            "outcome.value": "reached", "note.value": "forged"}, changed="save.n_clicks"))
         attempts += 1
     own = world.customer_ids("REP1")
     for extra in world.customer_ids("REP3")[:6]:

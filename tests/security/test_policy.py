@@ -27,15 +27,21 @@ def test_role_callback_matrix(cockpit, runtime, world, signed_in) -> None:  # no
     keys = [k for k, spec in cockpit.callback_map.items()
             if "callback" in spec and not _first_output(k).startswith("_pages")]
     assert keys
-    checked = 0
+    checked = refused = 0
     for key in keys:
         roles = allowed_roles(_first_output(key))
         for role, client in browsers.items():
             response = client.callback(key)
-            assert response.status_code in (200, 204), (role, key, response.status_code)
             text = response.get_data(as_text=True)
             hidden = world.all_sentinels() - world.visible_sentinels(role)
             assert not any(s in text for s in hidden), (role, key)
+            if world.users[role]["role"] == "customer" and role not in roles:
+                assert response.status_code == 403, (role, key, response.status_code)
+                assert response.get_json()["error"] == "denied"
+                refused += 1
+                checked += 1
+                continue
+            assert response.status_code in (200, 204), (role, key, response.status_code)
             if role not in roles and response.status_code == 200:
                 payload = response.get_json()
                 assert not payload.get("response"), (role, key)
@@ -46,6 +52,7 @@ def test_role_callback_matrix(cockpit, runtime, world, signed_in) -> None:  # no
         denied = session.execute(select(AuditLog.username, func.count()).where(
             AuditLog.outcome == "denied").group_by(AuditLog.username)).all()
     assert "owner" not in dict(denied)
+    assert refused and dict(denied)["customer1"] >= refused  # every refusal audited
 
 
 def _sources() -> list[Path]:
@@ -78,6 +85,6 @@ def test_callbacks_take_the_actor_from_the_server_only() -> None:
     offenders = []
     for path in (ROOT / "callbacks").rglob("*.py"):
         for match in suspicious.finditer(path.read_text()):
-            if "TEAM_" not in match.group(0) and "AUDIT_" not in match.group(0):
+            if "USERS_" not in match.group(0) and "AUDIT_" not in match.group(0):
                 offenders.append(f"{path.name}: {match.group(0)}")
     assert offenders == [], json.dumps(offenders)

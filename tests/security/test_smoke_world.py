@@ -9,9 +9,12 @@ from dashboard.scope import Actor
 
 def _actor(world, username: str) -> Actor:  # noqa: ANN001
     info = world.users[username]
+    customer = next((cid for r in world.reps for cid, code, _ in world.customers[r]
+                     if code == info.get("customer")), None)
     return Actor(user_id=info["id"], username=username, role=info["role"],
                  team_id=world.teams.get(info["team"]) if info["team"] else None,
-                 rep_id=world.reps.get(info["rep"]) if info["rep"] else None)
+                 rep_id=world.reps.get(info["rep"]) if info["rep"] else None,
+                 customer_id=customer)
 
 
 def test_world_shape(world, runtime) -> None:  # noqa: ANN001
@@ -27,3 +30,4 @@ def test_world_shape(world, runtime) -> None:  # noqa: ANN001
             assert visible == expected, username
     assert world.visible_sentinels("manager_none") == set()
     assert len(world.visible_sentinels("manager_a")) == 24
+    assert world.visible_sentinels("customer1") == {"ZZ-REP3-CUST01"}

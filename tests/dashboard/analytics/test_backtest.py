@@ -116,11 +116,24 @@ def test_backtest_on_a_hand_built_history() -> None:
     assert result.recency_stopped_pct == pytest.approx(37.5)
     # Recency: stopped 30, 50, 60, 400, 10, 10 against 20, 40, 30, 100, 10, 7, 10 -> 27.5 / 42.
     assert result.auc_recency == pytest.approx(27.5 / 42)
-    assert 0.0 <= result.auc_model <= 1.0
-    assert 0.0 <= result.model_stopped_pct <= 100.0
     assert result.fit["customers"] == 13
-    # Eleven customers with near-identical rhythms: the fit runs into its bounds and says so.
-    assert "too short or too uniform" in result.fit["notes"][0]
+    # Eleven customers with near-identical rhythms: the BG/NBD fit runs into its bounds (b on
+    # its upper bound: nobody drops out), is flagged and not used; 13 customers are too few to
+    # train the supervised model (50 rows at least): no model, no churn probability, and the
+    # statuses above come from the risk-score rule.
+    assert result.fit["bgnbd_degenerate"] is True
+    assert "boundary" in result.fit["notes"][0]
+    assert result.fit["supervised"] is None
+    assert (result.model, result.choice["reason"]) == (None, "nothing_fits")
+    assert result.auc_model is None and result.model_stopped_pct is None
+    assert result.predicted_share is None and result.calibration == ()
+    assert result.observed_share == pytest.approx(6 / 13)
+    # Flags: Churning C2, C3, C6, C7 + Lost C4, C8 -> 4 of 6 stopped (C2, C4, C6, C8).
+    # Recency's six longest: C8 400 (stopped), C7 100, C6 60 (stopped), C4 50 (stopped), C3 40,
+    # then one of the two at 30 (C2 stopped, C5 did not) in proportion: 3.5 of 6.
+    assert result.flagged_stopped_pct == pytest.approx(100 * 4 / 6)
+    assert result.recency_flagged_pct == pytest.approx(100 * 3.5 / 6)
+    assert result.outcome_short is False
 
 
 def test_only_the_outcome_window_is_read_after_the_as_of_date() -> None:
@@ -145,17 +158,27 @@ def test_backtest_serialises_and_uses_the_horizon_setting() -> None:
 
 # --- CDNOW --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("as_of", "stopped", "auc_model", "auc_recency"), [
-    ("1997-09-30", 1959, 0.7850, 0.7843),
-    ("1998-03-31", 2059, 0.8338, 0.8278),
+@pytest.mark.parametrize(("as_of", "horizon", "stopped", "model", "auc_model", "auc_bgnbd",
+                          "auc_recency"), [
+    ("1997-09-30", 90, 1959, "bgnbd", 0.7850, 0.7850, 0.7843),
+    ("1998-03-31", 90, 2059, "supervised", 0.8333, 0.8338, 0.8278),
+    # The yardstick: BG/NBD 0.757, recency 0.771; the aim 0.78.
+    ("1997-09-30", 273, 1673, "supervised", 0.7801, 0.7569, 0.7714),
 ])
-def test_cdnow_backtest(as_of: str, stopped: int, auc_model: float, auc_recency: float) -> None:
+def test_cdnow_backtest(as_of: str, horizon: int, stopped: int, model: str, auc_model: float,
+                        auc_bgnbd: float, auc_recency: float) -> None:
     days = cdnow_days()
-    result = backtest(days, cdnow_customers(), as_of, 90, FigureSettings())
+    result = backtest(days, cdnow_customers(), as_of, horizon, FigureSettings())
     cut = pd.Timestamp(as_of)
-    window = days.loc[(days["day"] > cut) & (days["day"] <= cut + pd.Timedelta(days=90))]
+    window = days.loc[(days["day"] > cut) & (days["day"] <= cut + pd.Timedelta(days=horizon))]
     assert result.customers_scored == 2357
     assert result.stopped == 2357 - window["customer_id"].nunique() == stopped
+    assert result.model == model
     assert result.auc_model == pytest.approx(auc_model, abs=5e-4)
+    assert result.auc_bgnbd == pytest.approx(auc_bgnbd, abs=5e-4)
+    assert result.auc_model == (result.auc_bgnbd if model == "bgnbd" else result.auc_supervised)
     assert result.auc_recency == pytest.approx(auc_recency, abs=5e-4)
+    assert result.observed_share == pytest.approx(stopped / 2357)
+    assert sum(band[1] for band in result.calibration) == 2357
+    assert result.outcome_short is False
     assert result.churning.flagged > 0 and result.lost.flagged > 0

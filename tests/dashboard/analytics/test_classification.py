@@ -16,7 +16,7 @@ from dashboard.analytics.classification import (
     scheme_figures,
 )
 
-from .builders import AS_OF, DEFAULTS, ago, customers_frame, days_frame, sale
+from .builders import AS_OF, DEFAULTS, ago, customers_frame, days_frame, return_only, sale
 
 
 def figures(**columns: list) -> pd.DataFrame:
@@ -171,6 +171,21 @@ def test_schemes_use_their_own_timeframe() -> None:
                    ("busy", 1): "one", ("busy", 2): "one", ("busy", 3): "more"}
     year = scheme_figures(days, customers, AS_OF, 365, DEFAULTS)
     assert year.set_index("customer_code")["growth_pct"].to_dict()["RISE"] == 200.0
+
+
+def test_revenue_change_of_a_returns_only_timeframe_is_in_no_band() -> None:
+    """The earlier 365 days were net returns (-200): no growth, so no band, not even the
+    widest; a customer with 100 before and 250 now (+150 %) is in "rising"."""
+    customers = customers_frame((1, "RET"), (2, "RISE"))
+    days = days_frame(return_only(1, ago(400), 200.0), sale(1, ago(100), 300.0),
+                      sale(2, ago(400), 100.0), sale(2, ago(100), 250.0))
+    rising = Scheme("revenue_change", (Band("flat", 0.0), Band("rising", 999_999.0)))
+    out = classify_many(days, customers, AS_OF, {"rising": rising}, DEFAULTS)
+    got = {r.customer_id: (r.label if pd.notna(r.label) else None) for r in out.itertuples()}
+    assert got == {1: None, 2: "rising"}
+    year = scheme_figures(days, customers, AS_OF, 365, DEFAULTS).set_index("customer_code")
+    assert year.loc["RET", "revenue_prev"] == -200.0 and np.isnan(year.loc["RET", "growth_pct"])
+    assert year.loc["RISE", "growth_pct"] == 150.0
 
 
 def test_no_schemes() -> None:

@@ -103,17 +103,26 @@ def test_growth_pct_and_its_empty_case() -> None:
         sale(2, "2026-11-01", 150.0),  # nothing before: empty
         return_only(3, "2026-10-01", 50.0), sale(3, "2026-11-01", 100.0),  # -50 before
         sale(4, "2026-10-01", 200.0),  # nothing now: -100 %
+        return_only(5, "2026-10-01", 80.0),  # returns only before, nothing now
+        sale(6, "2026-10-01", 200.0), return_only(6, "2026-11-01", 30.0),  # returns only now
     )
-    t = table(days, customers_frame((1, "C1"), (2, "C2"), (3, "C3"), (4, "C4")))
+    t = table(days, customers_frame((1, "C1"), (2, "C2"), (3, "C3"), (4, "C4"), (5, "C5"),
+                                    (6, "C6")))
     assert row_of(t, "C1").growth_pct == 50.0
     assert math.isnan(row_of(t, "C2").growth_pct)
-    assert row_of(t, "C3").growth_pct == 300.0  # (100 - -50) / |-50|
+    assert row_of(t, "C3").revenue_prev == -50.0
+    assert math.isnan(row_of(t, "C3").growth_pct)  # no percentage of a negative base
     assert row_of(t, "C4").growth_pct == -100.0
+    assert (row_of(t, "C5").revenue_prev, row_of(t, "C5").revenue) == (-80.0, 0.0)
+    assert math.isnan(row_of(t, "C5").growth_pct)  # not "+100 %"
+    assert row_of(t, "C6").growth_pct == pytest.approx(-115.0)  # (-30 - 200) / 200
 
 
 def test_growth_pct_function() -> None:
-    out = growth_pct(np.array([150.0, 5.0, 0.0, 100.0]), np.array([100.0, 0.0, 0.0, -50.0]))
-    assert out[0] == 50.0 and np.isnan(out[1]) and np.isnan(out[2]) and out[3] == 300.0
+    out = growth_pct(np.array([150.0, 5.0, 0.0, 100.0, 0.0, -10.0, 7.0]),
+                     np.array([100.0, 0.0, 0.0, -50.0, -0.01, 40.0, np.nan]))
+    assert out[0] == 50.0 and out[5] == -125.0
+    assert np.isnan(out[[1, 2, 3, 4, 6]]).all()
 
 
 def test_mean_gap_over_the_last_365_days() -> None:

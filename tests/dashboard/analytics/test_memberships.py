@@ -15,10 +15,12 @@ from dashboard.analytics.memberships import (
     Ledger,
     changes,
     empty_rows,
+    period_args,
     scheme_rows,
     status_rows,
     tier_rows,
 )
+from dashboard.analytics.reasons import decode
 from dashboard.analytics.settings import FigureSettings
 
 D1, D2, D3 = dt.date(2026, 9, 30), dt.date(2026, 10, 31), dt.date(2026, 11, 22)
@@ -41,6 +43,10 @@ def wanted(*rows: tuple) -> pd.DataFrame:
     return frame
 
 
+def decoded(reasons: pd.Series) -> list[tuple]:
+    return [decode(r) for r in reasons]
+
+
 def test_status_reasons_name_the_deciding_figure() -> None:
     table = pd.DataFrame({
         "customer_id": [1, 2, 3, 4, 5, 6],
@@ -49,10 +55,13 @@ def test_status_reasons_name_the_deciding_figure() -> None:
         "days_since_last_order": pd.array([5, 40, 90, 400, None, 20], dtype="Int64"),
     })
     out = status_rows(table, FigureSettings())
-    assert out["reason"].tolist() == [
-        "risk score 0.8 <= 2", "risk score 2.3 > 2", "risk score 4.5 > 4",
-        "no order for 400 days > 365", "no order yet",
-        "ordered within 365 days (no usual gap yet)"]
+    assert decoded(out["reason"]) == [
+        ("status.risk_at_most", {"risk": 0.8, "limit": 2}),
+        ("status.risk_above", {"risk": 2.3, "limit": 2}),
+        ("status.risk_above", {"risk": 4.5, "limit": 4}),
+        ("status.no_order_for", {"days": 400, "limit": 365}),
+        ("status.no_order", {}),
+        ("status.no_gap", {"days": 365})]
     assert out["label"].tolist() == ["active", "churning", "lost", "lost", "never", "active"]
     assert (out["source"] == "status").all()
 
@@ -60,9 +69,10 @@ def test_status_reasons_name_the_deciding_figure() -> None:
 def test_tier_reasons_give_the_period_revenue() -> None:
     table = pd.DataFrame({"customer_id": [1, 2], "abc_tier": ["B", "D"],
                           "revenue": [12345.678, 0.0]})
-    out = tier_rows(table, "the 30 days to 2026-11-22")
-    assert out["reason"].tolist() == ["revenue 12345.68 in the 30 days to 2026-11-22",
-                                      "no revenue in the 30 days to 2026-11-22"]
+    out = tier_rows(table, period_args(dt.date(2026, 10, 24), D3))
+    assert decoded(out["reason"]) == [
+        ("tier.revenue", {"revenue": 12345.68, "days": 30, "end": "2026-11-22"}),
+        ("tier.no_revenue", {"days": 30, "end": "2026-11-22"})]
     assert out["label"].tolist() == ["B", "D"]
 
 
@@ -81,10 +91,11 @@ def test_scheme_rows_keep_placed_customers_and_team_schemes_their_team() -> None
     out = scheme_rows(assignment, schemes, {1: None, 2: 2}, teams)
     assert out[["customer_id", "source", "label"]].values.tolist() == [
         [1, "scheme:1", "Loyal"], [2, "scheme:1", "Going to sleep"], [2, "scheme:2", "Mid"]]
-    assert out["reason"].tolist() == [
-        "moved to band 'Loyal' (risk score 0.5)",
-        "moved to band 'Going to sleep' (risk score 2.3)",
-        "moved to band 'Mid' (top 60 %: 33.33 % of customers rank higher)"]
+    assert decoded(out["reason"]) == [
+        ("scheme.band", {"band": "Loyal", "figure": "risk_score", "value": 0.5}),
+        ("scheme.band", {"band": "Going to sleep", "figure": "risk_score", "value": 2.3}),
+        ("scheme.band_top", {"band": "Mid", "figure": "revenue_rank", "top": 60,
+                             "value": 33.3333})]
 
 
 def test_changes_close_and_open_only_the_differences() -> None:

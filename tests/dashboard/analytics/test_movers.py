@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.analytics.movers import mover_flags, top_movers
 from dashboard.analytics.settings import FigureSettings
@@ -36,11 +38,13 @@ def test_the_absolute_floor_keeps_tiny_customers_out() -> None:
                                                                               "surge"]
 
 
-def test_nothing_before_any_rise_above_the_floor_is_a_surge() -> None:
-    out = mover_flags(np.array([1500.0, 999.0, -1000.0]), np.zeros(3), 1000, True)
-    assert [None if pd.isna(m) else m for m in out["move"]] == ["surge", None, "drop"]
+def test_nothing_before_a_later_value_of_at_least_the_floor_is_a_surge() -> None:
+    # from 0: 1,500 and exactly 1,000 are surges, 999.99 is not; falling into returns from
+    # nothing is no drop (there is no drop from nothing)
+    out = mover_flags(np.array([1500.0, 1000.0, 999.99, -1000.0]), np.zeros(4), 1000, True)
+    assert [None if pd.isna(m) else m for m in out["move"]] == ["surge", "surge", None, None]
     assert out["growth_pct"].isna().all()
-    assert list(out["change"]) == [1500.0, 999.0, -1000.0]
+    assert list(out["change"]) == [1500.0, 1000.0, 999.99, -1000.0]
 
 
 def test_orders_use_their_own_floor() -> None:
@@ -48,9 +52,32 @@ def test_orders_use_their_own_floor() -> None:
     assert flags([4, 6], [2, 0], 2, money=False) == ["surge", "surge"]
 
 
-def test_negative_earlier_value_uses_its_size() -> None:
-    out = mover_flags(np.array([1500.0]), np.array([-1000.0]), 1000, True)
-    assert out["growth_pct"].iloc[0] == 250.0 and out["move"].iloc[0] == "surge"
+def test_returns_only_earlier_period_is_a_base_of_nothing() -> None:
+    # earlier 30 days: net returns of 1,000 (or 800). Growth is empty; a surge needs the
+    # later 30 days themselves to reach the floor: 1,500 and 1,000 yes; 300 no although it
+    # is 1,100 more than -800; 0 (+1,000 against -1,000, "+100 %" before) never.
+    out = mover_flags(np.array([1500.0, 1000.0, 300.0, 0.0, -2500.0]),
+                      np.array([-1000.0, -1000.0, -800.0, -1000.0, -1000.0]), 1000, True)
+    assert [None if pd.isna(m) else m for m in out["move"]] == ["surge", "surge", None, None,
+                                                                 None]
+    assert out["growth_pct"].isna().all()
+    assert list(out["change"]) == [2500.0, 2000.0, 1100.0, 1000.0, -1500.0]
+
+
+def test_returns_only_later_period_is_never_a_surge_and_may_be_a_drop() -> None:
+    # 2,000 -> -300 (returns only): change -2,300, growth (-300 - 2000) / 2000 = -115 %
+    # 600 -> -500: -1,100 and -183.33 %, a drop; 600 -> -300: -900, under the floor
+    out = mover_flags(np.array([-300.0, -500.0, -300.0]), np.array([2000.0, 600.0, 600.0]),
+                      1000, True)
+    assert [None if pd.isna(m) else m for m in out["move"]] == ["drop", "drop", None]
+    assert out["growth_pct"].tolist() == pytest.approx([-115.0, -1100 / 6, -150.0])
+
+
+def test_orders_from_nothing_need_the_order_floor() -> None:
+    # orders 0 -> 2 is a surge at the default floor of 2 orders, 0 -> 1 is not, 0 -> 0 never
+    out = mover_flags(np.array([2, 1, 0]), np.array([0, 0, 0]), 2, False)
+    assert [None if pd.isna(m) else m for m in out["move"]] == ["surge", None, None]
+    assert out["growth_pct"].isna().all()
 
 
 @functools.cache
@@ -105,3 +132,56 @@ def test_top_movers_largest_change_first() -> None:
 def test_floors_are_settings() -> None:
     t = _table(settings=FigureSettings(mover_min_revenue=50.0, mover_min_orders=1))
     assert row_of(t, "SMALL").revenue_move == "surge"
+
+
+def test_returns_only_customers_in_the_table_and_the_top_lists() -> None:
+    """Earlier 30 days 2026-09-24..2026-10-23, later 2026-10-24..2026-11-22."""
+    customers = customers_frame((1, "RET"), (2, "BACK"), (3, "GONE"), (4, "TIE-B"),
+                                (5, "TIE-A"), (6, "NEW"))
+    days = days_frame(
+        return_only(1, "2026-10-01", 1000.0),  # returns only, then nothing: was "+100 %"
+        return_only(2, "2026-10-01", 1000.0), sale(2, "2026-11-01", 1000.0),  # at the floor
+        sale(3, "2026-10-01", 3000.0), return_only(3, "2026-11-01", 200.0),  # into returns
+        sale(4, "2026-10-01", 1000.0), sale(4, "2026-11-01", 2500.0),  # +1,500, +150 %
+        sale(5, "2026-10-01", 2000.0), sale(5, "2026-11-01", 3500.0),  # +1,500, +75 %
+        sale(6, "2026-11-02", 1500.0),  # from nothing: +1,500
+    )
+    t = customer_table(days, customers, AS_OF, "30d", DEFAULTS)
+    ret = row_of(t, "RET")
+    assert (ret.revenue_prev_30d, ret.revenue_30d, ret.revenue_change) == (-1000.0, 0.0, 1000.0)
+    assert pd.isna(ret.revenue_move) and math.isnan(ret.revenue_growth_pct)
+    assert math.isnan(ret.growth_pct)  # the period figure too (30 d: the same two windows)
+    back = row_of(t, "BACK")
+    assert (back.revenue_move, back.revenue_change) == ("surge", 2000.0)
+    assert math.isnan(back.revenue_growth_pct)
+    gone = row_of(t, "GONE")
+    assert (gone.revenue_30d, gone.revenue_move) == (-200.0, "drop")
+    assert gone.revenue_growth_pct == pytest.approx(-3200 / 30)
+    surges = top_movers(t, "revenue", "surge")
+    # BACK +2,000; then three of +1,500 by customer code
+    assert list(surges["customer_code"]) == ["BACK", "NEW", "TIE-A", "TIE-B"]
+    assert list(surges["revenue_change"]) == [2000.0, 1500.0, 1500.0, 1500.0]
+    assert list(top_movers(t, "revenue", "drop")["customer_code"]) == ["GONE"]
+    assert "RET" not in set(top_movers(t, "orders", "surge")["customer_code"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-500_000, 500_000), st.integers(-500_000, 500_000)),
+                min_size=1, max_size=30), st.integers(0, 300_000))
+def test_mover_rules_hold_for_any_cents(pairs: list, floor_cents: int) -> None:
+    """Whatever the amounts (in cents): no surge without revenue in the later 30 days, no
+    drop from nothing, growth empty exactly when the earlier value is 0 or below, and each
+    flag exactly as SPEC.md words it."""
+    now = np.array([p[0] for p in pairs]) / 100
+    before = np.array([p[1] for p in pairs]) / 100
+    out = mover_flags(now, before, floor_cents / 100, True)
+    move = out["move"].astype(object)
+    for (n, b), m, g in zip(pairs, move, out["growth_pct"], strict=True):
+        change = n - b
+        surge = n > 0 and (change >= floor_cents and change * 100 >= b * 50 if b > 0
+                           else n >= floor_cents)
+        drop = b > 0 and -change >= floor_cents and -change * 100 >= b * 50
+        assert (m == "surge", m == "drop") == (surge, drop)
+        assert math.isnan(g) == (b <= 0)
+        if b > 0:
+            assert g == pytest.approx((n - b) / b * 100)

@@ -18,7 +18,7 @@ from dashboard.analytics.overview import (
 from dashboard.analytics.periods import period_bounds
 from dashboard.analytics.table import customer_table
 
-from .builders import AS_OF, DEFAULTS, customers_frame, days_frame, sale
+from .builders import AS_OF, DEFAULTS, customers_frame, days_frame, return_only, sale
 
 PERIOD = period_bounds(AS_OF, "30d")
 ANONYMOUS = pd.DataFrame({
@@ -64,6 +64,18 @@ def test_without_anonymous_sales() -> None:
     assert (k.loc["revenue", "current"], k.loc["revenue", "previous"]) == (2500.0, 1000.0)
 
 
+def test_kpi_change_of_a_returns_only_previous_period_is_empty() -> None:
+    """Previous period: 300 of sales and 500 of returns (-200 net); now 900. The revenue card
+    shows no percentage of a negative base (it read +550 % before); orders 1 -> 1, 0 %."""
+    days = days_frame(sale(1, "2026-10-10", 300.0), return_only(2, "2026-10-12", 500.0),
+                      sale(1, "2026-11-10", 900.0))
+    table = customer_table(days, customers_frame((1, "A"), (2, "B")), AS_OF, PERIOD, DEFAULTS)
+    k = kpi_totals(table, None, PERIOD)
+    assert (k.loc["revenue", "current"], k.loc["revenue", "previous"]) == (900.0, -200.0)
+    assert np.isnan(k.loc["revenue", "change_pct"])
+    assert k.loc["orders", "change_pct"] == 0.0
+
+
 def test_anonymous_revenue_bounds() -> None:
     assert anonymous_revenue(ANONYMOUS, "2026-11-01", "2026-11-22") == 300.0
     assert anonymous_revenue(ANONYMOUS, "2026-09-01", "2026-11-23") == 1549.0
@@ -72,8 +84,9 @@ def test_anonymous_revenue_bounds() -> None:
 
 def test_status_summary() -> None:
     s = status_summary(_table())
+    # one-time buyers: B (one sale) and D (one sale in 2025); A bought on two days
     assert s["customers"].to_dict() == {"active": 2, "churning": 0, "lost": 1, "never": 1,
-                                        "new": 1}
+                                        "new": 1, "once": 2}
     assert s.loc["active", "share_pct"] == 50.0
 
 
@@ -96,3 +109,33 @@ def test_whole_overview() -> None:
     assert o.kpis.loc["revenue", "current"] == 2800.0
     assert o.statuses.loc["never", "customers"] == 1
     assert o.tiers.loc["C", "customers"] == 1
+
+
+def test_gross_margin_is_empty_when_no_unit_cost_is_known() -> None:
+    """The cockpit shows the margin card only where unit costs are known: here none is."""
+    days = days_frame(sale(1, "2026-10-10", 300.0), sale(1, "2026-11-10", 900.0))
+    table = customer_table(days, customers_frame((1, "A"), (2, "B")), AS_OF, PERIOD, DEFAULTS)
+    k = kpi_totals(table, None, PERIOD)
+    assert np.isnan(k.loc["gross_margin", "current"])
+    assert np.isnan(k.loc["gross_margin", "previous"])
+    assert k.loc["revenue", "current"] == 900.0
+
+
+def test_call_first_orders_by_money_at_risk_then_code() -> None:
+    """K3 and K1 tie at 120.004 and 120.001 (the same to the cent): by code, K1 first; K2
+    has nothing at risk and K4 no figure (no model): both left out; top 3 of 4."""
+    from dashboard.analytics.overview import CALL_FIRST_COLUMNS, call_first
+
+    table = pd.DataFrame({
+        "customer_id": [1, 2, 3, 4, 5], "customer_code": ["K1", "K2", "K3", "K4", "K5"],
+        "customer_name": list("abcde"), "account_manager": ["W", "W", "Z", "Z", None],
+        "status": ["churning", "active", "lost", "active", "churning"],
+        "one_time_buyer": [False, False, True, False, False],
+        "money_at_risk": [120.001, 0.001, 120.004, np.nan, 500.0],
+        "churn_probability": [0.6, 0.01, 0.9, np.nan, 0.7],
+        "days_since_last_order": [40, 2, 200, 5, 30], "mean_gap_days": [10.0, 5, np.nan, 7, 9],
+        "revenue_if_stayed": [200.0, 100, 133.3, 50, 714.3]})
+    rows = call_first(table, top=3)
+    assert rows["customer_code"].tolist() == ["K5", "K1", "K3"]
+    assert list(rows.columns) == CALL_FIRST_COLUMNS
+    assert call_first(table.iloc[:0]).empty

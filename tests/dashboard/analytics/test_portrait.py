@@ -80,7 +80,30 @@ def test_weekday_pattern_over_the_last_year() -> None:
     assert usual_weekday(weekday_pattern(DAYS.iloc[:0], AS_OF)) is None
     spread = weekday_pattern(_days([sale(1, d, 1.0) for d in pd.date_range(
         "2026-11-01", "2026-11-07")]), AS_OF)
-    assert usual_weekday(spread) is None  # one day in seven: no usual weekday
+    assert usual_weekday(spread) == 0  # one day on each weekday: the tie goes to Monday
+
+
+def test_usual_weekday_counts_distinct_days_of_the_last_year() -> None:
+    # Fri 6 Nov, Fri 13 Nov, Wed 18 Nov 2026; two orders on 13 Nov are one purchase day;
+    # Wed 19 Nov 2025 and Wed 20 Nov 2024 are more than 365 days before 22 Nov 2026
+    days = _days([sale(1, "2024-11-20", 1.0), sale(1, "2025-11-19", 1.0),
+                  sale(1, "2026-11-06", 1.0), sale(1, "2026-11-13", 1.0, orders=2),
+                  sale(1, "2026-11-18", 1.0)])
+    pattern = weekday_pattern(days, AS_OF)
+    assert pattern["purchase_days"].tolist() == [0, 0, 1, 0, 2, 0, 0]
+    assert usual_weekday(pattern) == 4  # Friday
+    # a tie between Tuesday and Thursday goes to the earlier: Tuesday
+    tie = weekday_pattern(_days([sale(1, d, 1.0) for d in (
+        "2026-11-03", "2026-11-05", "2026-11-10", "2026-11-12")]), AS_OF)
+    assert tie["purchase_days"].tolist() == [0, 2, 0, 2, 0, 0, 0]
+    assert usual_weekday(tie) == 1
+    # two purchase days are too few for a habit; three are enough
+    two = weekday_pattern(_days([sale(1, "2026-11-06", 1.0), sale(1, "2026-11-13", 1.0)]),
+                          AS_OF)
+    assert usual_weekday(two) is None
+    three = weekday_pattern(_days([sale(1, d, 1.0) for d in (
+        "2026-11-06", "2026-11-13", "2026-11-17")]), AS_OF)
+    assert usual_weekday(three) == 4
 
 
 def test_preferences_and_share_of_spend() -> None:

@@ -87,10 +87,31 @@ def test_dynamic_a_is_exactly_the_customers_whose_share_before_is_below_a_share(
 
 @FAST
 @given(inputs())
-def test_growth_is_empty_exactly_when_previous_revenue_is_zero(data: tuple) -> None:
+def test_growth_is_empty_exactly_when_previous_revenue_is_zero_or_below(data: tuple) -> None:
     t = _table(*data)
-    assert (t["growth_pct"].isna() == (t["revenue_prev"] == 0)).all()
-    assert (t["revenue_growth_pct"].isna() == (t["revenue_prev_30d"] == 0)).all()
+    assert (t["growth_pct"].isna() == (t["revenue_prev"] <= 0)).all()
+    assert (t["revenue_growth_pct"].isna() == (t["revenue_prev_30d"] <= 0)).all()
+    assert (t["orders_growth_pct"].isna() == (t["orders_prev_30d"] <= 0)).all()
+
+
+@FAST
+@given(inputs(), st.integers(0, 3_000), st.integers(0, 3))
+def test_no_surge_without_revenue_and_no_drop_from_nothing(data: tuple, floor: int,
+                                                           orders: int) -> None:
+    days, customers = data
+    rules = FigureSettings(mover_min_revenue=float(floor), mover_min_orders=orders)
+    t = _table(days, customers, rules)
+    for metric in ("revenue", "orders"):
+        now, before = t[f"{metric}_30d"], t[f"{metric}_prev_30d"]
+        move = t[f"{metric}_move"].astype(object)
+        surge, drop = (move == "surge").to_numpy(), (move == "drop").to_numpy()
+        assert (now[surge] > 0).all()  # nothing (or returns) in the last 30 days: no surge
+        assert (before[drop] > 0).all()  # nothing (or returns) before: no drop
+        minimum = floor if metric == "revenue" else orders
+        from_nothing = (before <= 0).to_numpy()
+        # from nothing, a surge is exactly a later 30 days of at least the floor (and > 0)
+        assert (surge[from_nothing] == ((now >= minimum) & (now > 0)).to_numpy()[
+            from_nothing]).all()
 
 
 @FAST

@@ -11,13 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.analytics.reasons import decode, literal
 from dashboard.analytics.rules import (
     ALERT,
     FIGURES,
     PENDING,
     Rule,
+    alert_rows,
     condition,
-    condition_text,
+    condition_texts,
     evaluate,
 )
 
@@ -83,12 +85,45 @@ def test_invalid_rules_are_refused(bad: dict) -> None:
         Rule(**fields)
 
 
-def test_condition_text_reads_like_the_rule() -> None:
+def met(value: object, threshold: object, figure: str = "risk_score",
+        operator: str = ">", **more: object) -> dict:
+    return {"figure": figure, "value": value, "operator": operator, "threshold": threshold,
+            **more}
+
+
+def test_condition_texts_store_the_rule_and_the_figure() -> None:
     rule = Rule("r", "risk_score", ">", value=2)
-    assert condition_text(rule, pd.Series([2.3, 4.0, 2.456])).tolist() == [
-        "risk score 2.3 > 2", "risk score 4 > 2", "risk score 2.46 > 2"]
+    assert [decode(t) for t in condition_texts(rule, pd.Series([2.3, 4.0, 2.456, np.nan]))] \
+        == [("rule.met", met(2.3, 2)), ("rule.met", met(4, 2)), ("rule.met", met(2.456, 2)),
+            ("rule.met", met(None, 2))]
     choice = Rule("r", "status", "=", value_text="lost")
-    assert condition_text(choice, pd.Series(["lost"])).tolist() == ["status lost = lost"]
+    assert [decode(t) for t in condition_texts(choice, pd.Series(["lost", None]))] == [
+        ("rule.met", met("lost", "lost", "status", "=")),
+        ("rule.met", met(None, "lost", "status", "="))]
+    named = condition_texts(rule, pd.Series([3.0]), "alert.met_for",
+                            {"rule": literal('"Slip": 2'), "for_days": "30"})
+    assert decode(named[0]) == ("alert.met_for", {"rule": '"Slip": 2', "for_days": 30,
+                                                  **met(3, 2)})
+
+
+def test_alert_rows_word_the_rule_with_the_figure_now() -> None:
+    frame = table(risk_score=[1.0, 2.5, 5.0]).assign(rep_id=pd.array([7, None, 9],
+                                                                     dtype="Int64"))
+    rules = {4: Rule("Gone", "risk_score", ">", value=2, action="alert"),
+             6: Rule("Slow", "risk_score", ">", value=1, for_days=10, action="alert")}
+    opened = pd.DataFrame({"customer_id": [2, 3, 3, 1], "source": ["rule:4", "rule:4",
+                                                                   "rule:6", "status"],
+                           "label": [ALERT, ALERT, PENDING, ALERT]})
+    when = pd.Timestamp("2026-11-22 08:00")
+    out = alert_rows(opened, frame, rules, when)
+    assert out[["customer_id", "rule_id", "value"]].values.tolist() == [[2, 4, 2.5],
+                                                                         [3, 4, 5.0]]
+    assert np.isnan(out["rep_id"].iloc[0]) and out["rep_id"].iloc[1] == 9
+    assert [decode(m) for m in out["message"]] == [
+        ("alert.met", {"rule": "Gone", **met(2.5, 2)}),
+        ("alert.met", {"rule": "Gone", **met(5, 2)})]
+    assert (out["created_at"] == when).all()
+    assert alert_rows(opened.iloc[2:], frame, rules, when).empty
 
 
 def test_rule_without_days_takes_customers_in_at_once() -> None:
@@ -99,8 +134,8 @@ def test_rule_without_days_takes_customers_in_at_once() -> None:
     out = evaluate(frame, rules, no_open_rows(), AS_OF)
     assert out[["customer_id", "source", "label"]].values.tolist() == [
         [2, "rule:7", "Call now"], [3, "rule:7", "Call now"], [3, "rule:8", ALERT]]
-    assert out["reason"].tolist() == ["risk score 2.5 > 2", "risk score 5 > 2",
-                                      "risk score 5 > 4"]
+    assert [decode(r) for r in out["reason"]] == [
+        ("rule.met", met(2.5, 2)), ("rule.met", met(5, 2)), ("rule.met", met(5, 4))]
     assert out["value"].tolist() == [2.5, 5.0, 5.0]
 
 
@@ -119,11 +154,12 @@ def test_for_n_days_waits_from_the_first_day_the_condition_held() -> None:
     # 1: held since 30 days -> in; 2: 29 days -> still waiting; 3: already in; 4: starts
     # waiting today; 5: no longer holds -> no row (its open row will be closed)
     assert out["label"].to_dict() == {1: "Slipping", 2: PENDING, 3: "Slipping", 4: PENDING}
-    assert out.loc[2, "reason"] == ("risk score 3 > 2 since 2026-10-24; waiting for 30 "
-                                    "days")
-    assert out.loc[4, "reason"] == ("risk score 3 > 2 since 2026-11-22; waiting for 30 "
-                                    "days")
-    assert out.loc[1, "reason"] == "risk score 3 > 2 for 30 days or more"
+    assert decode(out.loc[2, "reason"]) == ("rule.waiting", met(3, 2, since="2026-10-24",
+                                                               for_days=30))
+    assert decode(out.loc[4, "reason"]) == ("rule.waiting", met(3, 2, since="2026-11-22",
+                                                               for_days=30))
+    assert decode(out.loc[1, "reason"]) == ("rule.met_for", met(3, 2, for_days=30))
+    assert decode(out.loc[3, "reason"]) == ("rule.met_for", met(3, 2, for_days=30))
 
 
 def test_no_rules_give_an_empty_frame() -> None:
@@ -145,8 +181,7 @@ def test_an_operator_and_its_opposite_split_the_known_values(values: list[float]
 
 
 def test_every_figure_names_a_customer_table_column() -> None:
-    from dashboard.analytics.table import TABLE_COLUMNS
-    from dashboard.services.figures import CHURN_COLUMNS
+    from dashboard.analytics.table import CHURN_COLUMNS, TABLE_COLUMNS
 
     columns = set(TABLE_COLUMNS) | set(CHURN_COLUMNS)
     assert {f.column for f in FIGURES.values()} <= columns

@@ -15,6 +15,7 @@ from scipy import stats
 from dashboard.analytics.uplift import campaign_summary, campaign_uplift, welch_interval
 
 START = dt.date(2026, 3, 1)
+SENT = dt.datetime(2026, 2, 28, 10, 0)  # the day before START: START is the first full day
 
 
 def _rows(statuses: dict[int, str]) -> pd.DataFrame:
@@ -51,15 +52,16 @@ def test_uplift_on_a_small_campaign_by_hand() -> None:
     rows = _rows({1: "sent", 2: "failed", 3: "unknown", 4: "sent", 5: "holdout", 6: "holdout",
                   7: "unreachable"})
     days = _days([
-        (1, "2026-03-01", 100.0, 1),   # the day it went out counts
+        (1, "2026-03-01", 100.0, 1),   # the day after the send counts
         (1, "2026-03-05", 50.0, 1),
         (3, "2026-03-30", 80.0, 1),    # last day of a 30-day window
         (3, "2026-03-31", 999.0, 9),   # one day too late
-        (4, "2026-02-28", 999.0, 9),   # the day before
+        (4, "2026-02-28", 999.0, 9),   # the send day, without a time: not after the send
+        (4, "2026-02-27", 999.0, 9),   # the day before
         (6, "2026-03-10", 40.0, 1),
         (7, "2026-03-02", 999.0, 9),   # unreachable: in neither group
     ])
-    out = campaign_uplift(rows, days, start=START, window_days=30).set_index("metric")
+    out = campaign_uplift(rows, days, sent_at=SENT, window_days=30).set_index("metric")
     # treated (1, 2, 3, 4): orders 2, 0, 1, 0 -> 0.75; revenue 150, 0, 80, 0 -> 57.5
     # holdout (5, 6): orders 0, 1 -> 0.5; revenue 0, 40 -> 20
     assert out.loc["orders", ["treated_n", "holdout_n"]].tolist() == [4, 2]
@@ -70,31 +72,94 @@ def test_uplift_on_a_small_campaign_by_hand() -> None:
     low, high = out.loc["revenue", ["ci_low", "ci_high"]]
     expected = stats.ttest_ind([150, 0, 80, 0], [0, 40], equal_var=False).confidence_interval()
     assert (low, high) == (pytest.approx(expected.low), pytest.approx(expected.high))
+    assert out.loc["orders", "window_start"] == START
     assert out.loc["orders", "window_end"] == dt.date(2026, 3, 30)
     assert out["small_group"].all() and out["window_complete"].all()
+    assert (out["state"] == "measured").all()
 
 
 def test_nothing_after_the_as_of_date_counts() -> None:
     rows = _rows({1: "sent", 2: "holdout"})
     days = _days([(1, "2026-03-03", 10.0, 1), (1, "2026-03-20", 500.0, 5),
                   (2, "2026-03-04", 10.0, 1)])
-    out = campaign_uplift(rows, days, start=START, as_of=dt.date(2026, 3, 10))
+    out = campaign_uplift(rows, days, sent_at=SENT, as_of=dt.date(2026, 3, 10))
     assert out["difference"].tolist() == [0.0, 0.0]
     assert not out["window_complete"].any()
     assert out["window_end"].tolist() == [dt.date(2026, 3, 10)] * 2
 
 
 def test_before_the_campaign_nothing_is_observed() -> None:
-    out = campaign_uplift(_rows({1: "sent", 2: "holdout"}), _days([]), start=START,
+    out = campaign_uplift(_rows({1: "sent", 2: "holdout"}), _days([]), sent_at=SENT,
                           as_of=dt.date(2026, 2, 27))
     assert out[["difference", "ci_low", "ci_high"]].isna().all().all()
+    assert (out["state"] == "too_early").all()
 
 
 def test_without_a_holdout_there_is_no_interval() -> None:
     out = campaign_uplift(_rows({1: "sent", 2: "sent"}), _days([(1, "2026-03-02", 5.0, 1)]),
-                          start=START)
+                          sent_at=SENT)
     assert out["holdout_n"].tolist() == [0, 0]
     assert out[["difference", "ci_low", "ci_high"]].isna().all().all()
+
+
+def _after(records: list[tuple[int, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=["customer_id", "orders", "revenue"])
+
+
+def test_only_orders_after_the_send_time_count() -> None:
+    """Sent on 2026-02-28 at 10:00; treated 1, 2, 3 and holdout 4, 5. On the send day
+    customer 1 ordered at 09:00 (300, an hour before: not counted) and at 11:00 (200, an
+    hour after: counted, from ``after_send``); customer 4 (holdout) at 11:00 (50);
+    customer 5 has a date-only order that day (999: left out). The next day customer 2
+    ordered 100, customer 5 40."""
+    rows = _rows({1: "sent", 2: "sent", 3: "failed", 4: "holdout", 5: "holdout"})
+    days = _days([
+        (1, "2026-02-28", 500.0, 2),   # the rollup's send day (09:00 + 11:00): not read
+        (4, "2026-02-28", 50.0, 1),
+        (5, "2026-02-28", 999.0, 1),
+        (2, "2026-03-01", 100.0, 1),
+        (5, "2026-03-01", 40.0, 1),
+    ])
+    after = _after([(1, 1, 200.0), (4, 1, 50.0)])
+    out = campaign_uplift(rows, days, sent_at=SENT, window_days=7,
+                          as_of=dt.date(2026, 3, 1), after_send=after).set_index("metric")
+    # treated orders 1, 1, 0 -> 2/3; revenue 200, 100, 0 -> 100
+    # holdout orders 1, 1 -> 1; revenue 50, 40 -> 45
+    assert out.loc["orders", "treated_mean"] == pytest.approx(2 / 3)
+    assert out.loc["orders", "holdout_mean"] == 1.0
+    assert out.loc["orders", "difference"] == pytest.approx(2 / 3 - 1)
+    assert out.loc["revenue", "treated_mean"] == 100.0
+    assert out.loc["revenue", "holdout_mean"] == 45.0
+    assert out.loc["revenue", "difference"] == 55.0
+    assert out.loc["orders", "window_start"] == START
+    assert out.loc["orders", "window_end"] == dt.date(2026, 3, 1)
+    assert not out.loc["orders", "window_complete"]
+    assert out.loc["orders", "sent_at"] == pd.Timestamp(SENT)
+    assert (out["state"] == "measured").all()
+
+
+def test_on_the_send_day_it_is_too_early() -> None:
+    """Minutes after sending, even with an order an hour after the send (and the morning's
+    orders in the rollup), nothing is measured yet."""
+    rows = _rows({1: "sent", 2: "holdout"})
+    days = _days([(1, "2026-02-28", 900.0, 1), (2, "2026-02-28", 0.0, 0)])
+    out = campaign_uplift(rows, days, sent_at=SENT, as_of=SENT.date(),
+                          after_send=_after([(1, 1, 200.0)]))
+    assert (out["state"] == "too_early").all()
+    assert out[["difference", "ci_low", "ci_high"]].isna().all().all()
+    assert out["window_start"].tolist() == [START] * 2
+
+
+def test_no_order_from_either_group_is_nothing_to_measure() -> None:
+    rows = _rows({1: "sent", 2: "sent", 3: "holdout", 4: "holdout"})
+    days = _days([(1, "2026-02-28", 700.0, 1),  # the send day, no time: not after the send
+                  (2, "2026-03-02", -80.0, 0)])  # a return is not an order
+    out = campaign_uplift(rows, days, sent_at=SENT, as_of=dt.date(2026, 3, 3))
+    assert (out["state"] == "no_orders").all()
+    assert out.set_index("metric").loc["revenue", "treated_mean"] == -40.0
+    nothing_yet = campaign_uplift(rows, days, sent_at=SENT, as_of=dt.date(2026, 3, 3),
+                                  after_send=_after([(3, 1, 30.0)]))
+    assert (nothing_yet["state"] == "measured").all()  # the holdout's order after the send
 
 
 def _synthetic(rng: np.random.Generator, n_treated: int, n_holdout: int,
@@ -115,7 +180,7 @@ def _synthetic(rng: np.random.Generator, n_treated: int, n_holdout: int,
 def test_a_known_effect_is_found() -> None:
     rng = np.random.default_rng(7)
     rows, days = _synthetic(rng, 3000, 600, base=0.6, effect=0.2)
-    out = campaign_uplift(rows, days, start=START).set_index("metric")
+    out = campaign_uplift(rows, days, sent_at=SENT).set_index("metric")
     orders, revenue = out.loc["orders"], out.loc["revenue"]
     assert orders["ci_low"] < 0.2 < orders["ci_high"]
     assert orders["ci_low"] > 0  # the effect is detected

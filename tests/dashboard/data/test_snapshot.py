@@ -8,18 +8,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, update
 
+from dashboard.cache import Memo
 from dashboard.data import snapshot
 from dashboard.data.rollups import rebuild_rollups, refresh_rollups
 from dashboard.data.sales import load_anonymous_days, load_customer_days, load_customers
 from dashboard.db import session_scope
 from dashboard.models import Customer, CustomerDay, DataState, Order, OrderLine, Rep, Team
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memo():  # noqa: ANN202
-    snapshot.forget_memo()
-    yield
-    snapshot.forget_memo()
 
 
 def _order(s, no: str, customer_id: int | None, day: dt.date, qty: float, price: float) -> None:  # noqa: ANN001
@@ -80,28 +74,30 @@ def test_load_customers_and_anonymous(engine) -> None:
 
 def test_snapshot_follows_changes(engine, tmp_path) -> None:
     a, b = _seed(engine)
-    first = snapshot.current_days(engine, tmp_path)
+    memo = Memo(1)
+    first = snapshot.current_days(engine, tmp_path, memo)
     assert len(first) == 3
     with session_scope(engine, write=True) as s:
         _order(s, "5", b, dt.date(2026, 3, 5), 3, 2.0)
         refresh_rollups(s, [(b, dt.date(2026, 3, 5))])
-    snapshot.forget_memo()  # another worker: reads the file, then applies the change log
-    second = snapshot.current_days(engine, tmp_path)
+    memo = Memo(1)  # another worker: reads the file, then applies the change log
+    second = snapshot.current_days(engine, tmp_path, memo)
     with session_scope(engine) as s:
         expected = load_customer_days(s)
     pd.testing.assert_frame_equal(second, expected)
     assert len(second) == 4
     # unchanged data: the same frame comes from memory
-    assert snapshot.current_days(engine, tmp_path) is second
+    assert snapshot.current_days(engine, tmp_path, memo) is second
 
 
 def test_snapshot_reloads_after_rebuild_and_other_database(engine, tmp_path) -> None:
     _seed(engine)
-    snapshot.current_days(engine, tmp_path)
+    memo = Memo(1)
+    snapshot.current_days(engine, tmp_path, memo)
     with session_scope(engine, write=True) as s:
         s.query(OrderLine).filter(OrderLine.amount < 0).delete()
         rebuild_rollups(s)
-    frame = snapshot.current_days(engine, tmp_path)
+    frame = snapshot.current_days(engine, tmp_path, memo)
     with session_scope(engine) as s:
         pd.testing.assert_frame_equal(frame, load_customer_days(s))
     # a database with another identity never reuses this snapshot
@@ -109,5 +105,4 @@ def test_snapshot_reloads_after_rebuild_and_other_database(engine, tmp_path) -> 
     with session_scope(engine, write=True) as s:
         s.execute(update(DataState).values(instance_id="another-database"))
         s.execute(delete(CustomerDay))
-    snapshot.forget_memo()
-    assert snapshot.current_days(engine, tmp_path).empty
+    assert snapshot.current_days(engine, tmp_path, Memo(1)).empty

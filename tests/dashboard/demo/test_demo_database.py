@@ -213,12 +213,17 @@ def test_refuses_a_database_with_data_and_replace_keeps_people(engine) -> None: 
         rep = s.execute(select(Rep).order_by(Rep.id)).scalars().first()
         s.add(User(username="rep1", password_hash="x", role="rep", rep_id=rep.id,
                    team_id=rep.team_id))
+        buyer = s.execute(select(Customer).order_by(Customer.id)).scalars().first()
+        s.add(User(username="buyer1", password_hash="x", role="customer",
+                   customer_id=buyer.id))  # a customer's own sign-in
         version = data_version(s)
     summary = generate_demo(engine, _options(customers=60, orders=600, seed=9), replace=True)
     assert "orders" in summary.emptied and "users" not in summary.emptied
     with session_scope(engine) as s:
         user = s.execute(select(User).where(User.username == "rep1")).scalar_one()
         assert s.get(Rep, user.rep_id).name == rep.name
+        buyer_user = s.execute(select(User).where(User.username == "buyer1")).scalar_one()
+        assert buyer_user.customer_id is None  # kept, unbound: its customer is gone
         assert s.execute(select(func.count()).select_from(Customer)).scalar_one() == 60
         assert s.execute(select(func.count()).where(AuditLog.action == "demo.generate")
                          ).scalar_one() == 2

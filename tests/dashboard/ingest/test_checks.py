@@ -33,7 +33,7 @@ def test_good_line_rows() -> None:
     assorted = orders.loc["SO-2"]
     assert str(assorted["ordered_at"]) == "2026-03-02 09:30:00"
     assert str(assorted["order_date"])[:10] == "2026-03-02"
-    assert tables.lines["line_key"].tolist() == ["P1", "P2", "P1"]
+    assert tables.lines["line_key"].tolist() == ["1", "2", "1"]  # position in the order
     assert tables.customers["code"].tolist() == ["C1"]
 
 
@@ -72,14 +72,56 @@ def test_customer_type_outside_the_three_and_chinese_ones_accepted() -> None:
     assert build_order_tables(checked).customers["customer_type"].tolist() == ["Trade"]
 
 
-def test_duplicated_order_line_names_both_rows() -> None:
+def test_a_product_repeated_in_an_order_is_a_line_of_its_own() -> None:
+    """SPEC "Import fields": every row is a line, repeated and identical rows included."""
     data = line_rows(["SO-1", "C1", "2026-03-01", "P1", "1", "2"],
                      ["SO-1", "C1", "2026-03-01", "P2", "1", "2"],
+                     ["SO-1", "C1", "2026-03-01", "P1", "3", "2"],
+                     ["SO-2", "C1", "2026-03-01", "P1", "1", "2"],
                      ["SO-1", "C1", "2026-03-01", "P1", "3", "2"])
     checked = parse_upload(data, "orders.csv", "orders")
+    assert _errors(checked) == []
+    assert checked.frame["identical"].tolist() == [False, False, False, False, True]
+    tables = build_order_tables(checked)
+    assert tables.lines[["order_no", "line_key", "sku", "quantity"]].values.tolist() == [
+        ["SO-1", "1", "P1", 1.0], ["SO-1", "2", "P2", 1.0], ["SO-1", "3", "P1", 3.0],
+        ["SO-2", "1", "P1", 1.0], ["SO-1", "4", "P1", 3.0]]
+    orders = tables.orders.set_index("order_no")["amount"].to_dict()
+    assert orders == {"SO-1": 2.0 + 2.0 + 6.0 + 6.0, "SO-2": 2.0}
+
+
+def test_an_order_number_used_for_several_customers_becomes_one_order_each() -> None:
+    data = line_rows(["SO-1", "C1", "2026-03-01", "P1", "1", "2"],
+                     ["SO-1", "C2", "2026-03-01", "P2", "1", "3"],
+                     ["SO-1", "C1", "2026-03-01", "P3", "1", "4"],
+                     ["SO-1", "C2", "2026-03-01", "P1", "2", "2"],
+                     ["SO-2", "C3", "2026-03-01", "P1", "1", "2"],
+                     ["SO-2", "", "2026-03-01", "P1", "1", "2"])
+    checked = parse_upload(data, "orders.csv", "orders")
+    # a blank customer in a named order is still a disagreement
     assert _errors(checked) == [
-        (2, "product", "P1", "duplicated order line (also on row 4)"),
-        (4, "product", "P1", "duplicated order line (also on row 2)"),
+        (6, "customer", "C3", "the rows of order SO-2 disagree on the customer (row 7 has '')"),
+        (7, "customer", "", "the rows of order SO-2 disagree on the customer (row 6 has 'C3')"),
+    ]
+    tables = build_order_tables(checked)
+    assert tables.lines[["order_no", "line_key", "sku"]].values.tolist()[:4] == [
+        ["SO-1", "1", "P1"], ["SO-1/C2", "1", "P2"], ["SO-1", "2", "P3"],
+        ["SO-1/C2", "2", "P1"]]
+    orders = tables.orders.set_index("order_no")
+    assert orders.loc["SO-1", ["customer_code", "amount"]].tolist() == ["C1", 6.0]
+    assert orders.loc["SO-1/C2", ["customer_code", "amount"]].tolist() == ["C2", 7.0]
+    assert checked.frame["split_from"].tolist() == ["", "SO-1", "", "SO-1", "", ""]
+
+
+def test_duplicated_line_no_names_both_rows() -> None:
+    header = [*LINE_HEADER, "line_no"]
+    data = line_rows(["SO-1", "C1", "2026-03-01", "P1", "1", "2", "10"],
+                     ["SO-1", "C1", "2026-03-01", "P2", "1", "2", "20"],
+                     ["SO-1", "C1", "2026-03-01", "P3", "3", "2", "10"], header=header)
+    checked = parse_upload(data, "orders.csv", "orders")
+    assert _errors(checked) == [
+        (2, "line_no", "10", "duplicated order line (also on row 4)"),
+        (4, "line_no", "10", "duplicated order line (also on row 2)"),
     ]
 
 
@@ -95,7 +137,7 @@ def test_line_no_keys_lines_so_one_product_may_repeat() -> None:
 
 def test_rows_of_one_order_must_agree_on_customer_and_date() -> None:
     data = line_rows(["SO-1", "C1", "2026-03-01", "P1", "1", "2"],
-                     ["SO-1", "C2", "2026-03-01 10:00", "P2", "1", "2"],
+                     ["SO-1", "", "2026-03-01 10:00", "P2", "1", "2"],  # blank in a named order
                      ["SO-2", "C1", "2026-03-01", "P1", "1", "2"],
                      ["SO-2", "C1", "2026-03-02", "P2", "1", "2"],
                      ["SO-3", "C1", "2026-03-01 08:00", "P1", "1", "2"],
@@ -103,9 +145,9 @@ def test_rows_of_one_order_must_agree_on_customer_and_date() -> None:
     checked = parse_upload(data, "orders.csv", "orders")
     assert _errors(checked) == [
         (2, "customer", "C1", "the rows of order SO-1 disagree on the customer (row 3 has "
-                              "'C2')"),
-        (3, "customer", "C2", "the rows of order SO-1 disagree on the customer (row 2 has "
-                              "'C1')"),
+                              "'')"),
+        (3, "customer", "", "the rows of order SO-1 disagree on the customer (row 2 has "
+                            "'C1')"),
         (4, "order_date", "2026-03-01", "the rows of order SO-2 disagree on the date (row 5 "
                                         "has '2026-03-02')"),
         (5, "order_date", "2026-03-02", "the rows of order SO-2 disagree on the date (row 4 "
@@ -183,13 +225,13 @@ def test_size_limit() -> None:
 def test_customers_file_checks() -> None:
     rows = [["customer", "customer_name", "customer_type", "email", "phone", "created_date"],
             ["C1", "Alpha", "Retail", "a@alpha.cn", "+86 21 5555 1234", "2024-01-31"],
-            ["C2", "Beta", "Wholesale", "beta", "12", "31/01/2024"],
+            ["C2", "Beta", "Online", "beta", "12", "31/01/2024"],
             ["C1", "Alpha again", "", "", "", ""],
             ["", "Nameless", "", "", "", ""]]
     checked = parse_upload(csv_bytes(rows), "customers.csv", "customers")
     assert _errors(checked) == [
         (2, "customer", "C1", "duplicated customer code (also on row 4)"),
-        (3, "customer_type", "Wholesale",
+        (3, "customer_type", "Online",
          "unknown customer type (use Retail, Trade or Distributor)"),
         (3, "email", "beta", "not an e-mail address"),
         (3, "phone", "12", "not a phone number"),

@@ -192,6 +192,15 @@ def test_xlsx_with_too_many_entries_is_refused() -> None:
     assert caught.value.code == "zip_bomb"
 
 
+def test_xlsx_asking_for_an_unknown_zip_version_is_refused_as_damaged() -> None:
+    data = bytearray(xlsx_bytes([["customer"], ["C1"]]))
+    entry = data.find(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6] = 64  # "version needed to extract": 6.4, which Python cannot read
+    with pytest.raises(ImportValidationError, match="damaged") as caught:
+        read_table(bytes(data), "customers.xlsx")
+    assert caught.value.code == "xlsx"
+
+
 def _laughs(body: bytes) -> bytes:
     entities = b'<!ENTITY lol0 "lol">' + b"".join(
         f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.encode() for i in range(1, 10))

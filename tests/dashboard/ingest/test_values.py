@@ -70,6 +70,25 @@ def test_day_first_or_month_first_is_decided_by_the_column() -> None:
     assert month_first.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-02", "2026-02-13"]
 
 
+def test_two_digit_years_and_excel_serial_date_times() -> None:
+    # dd/mm/yy as ERP exports write it: 03/01/19 is 3 January 2019 once 31/12/22 shows the
+    # day comes first; years 69-99 are 19xx, 00-68 are 20xx (as strptime's %y)
+    parsed, reasons = values.dates(_s("03/01/19", "31/12/22", "1/2/69", "1/2/68 7:05"))
+    assert reasons.tolist() == [""] * 4
+    assert parsed.dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2019-01-03 00:00", "2022-12-31 00:00", "1969-02-01 00:00", "2068-02-01 07:05"]
+    # an Excel date-time that lost its cell format: days since 1899-12-30, to the second
+    parsed, reasons = values.dates(_s("40886.5347222", "40886", "45658"))
+    assert reasons.tolist() == [""] * 3
+    assert parsed.dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2011-12-09 12:50:00", "2011-12-09 00:00:00", "2025-01-01 00:00:00"]
+    # four or six digits are no serial; 99999 is after 2100
+    parsed, reasons = values.dates(_s("4088", "408860", "99999"))
+    assert parsed.isna().all()
+    assert reasons.tolist() == ["not a date (use e.g. 2026-03-01)"] * 2 + [
+        "date out of range (1900-2100)"]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("2026-03", "2026-03-01"), ("2026/3", "2026-03-01"), ("2026年3月", "2026-03-01"),
     ("202603", "2026-03-01"), ("2026-03-15", "2026-03-01"), ("2026-03-15 10:00", "2026-03-01"),

@@ -72,7 +72,7 @@ def _order(session, number: str, customer_id: int | None, day: dt.date,  # noqa:
 
 def build_cockpit_world(runtime: Runtime, *, today: dt.date = AS_OF) -> CockpitWorld:
     world = CockpitWorld()
-    runtime.extras["today"] = today
+    runtime.today = lambda: today
     with session_scope(runtime.engine, write=True) as session:
         for team, rep in (("East", "Wang"), ("West", "Zhao")):
             row = Team(name=team)

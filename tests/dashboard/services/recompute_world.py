@@ -69,7 +69,7 @@ def add_order(runtime: Runtime, world: World, code: str, day: dt.date, amount: f
 
 def build(runtime: Runtime) -> World:
     world = World()
-    runtime.extras["today"] = AS_OF
+    runtime.today = lambda: AS_OF
     with session_scope(runtime.engine, write=True) as s:
         for team in ("East", "West"):
             row = Team(name=team)

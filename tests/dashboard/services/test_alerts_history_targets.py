@@ -11,24 +11,18 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard.data.snapshot import forget_memo
+from dashboard.analytics.reasons import decode
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, ValidationError
+from dashboard.filters import Filters
 from dashboard.models import Alert, AuditLog, SegmentRule, Target
 from dashboard.services import alerts, history, targets
-from dashboard.services.figures import Filters
 from dashboard.services.recompute import run_recompute
+from layouts.stored_texts import render
 
 from .recompute_world import AS_OF, build
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def _no_memo():  # noqa: ANN202
-    forget_memo()
-    yield
-    forget_memo()
 
 
 @pytest.fixture
@@ -57,8 +51,12 @@ def test_alerts_are_listed_and_counted_in_the_users_scope(runtime, world) -> Non
     page = alerts.get_alerts(runtime, world.rep("Li"))
     assert sorted(page.rows["customer_code"]) == ["C", "N"] and page.total == 2
     assert set(page.rows["rule_name"]) == {"Not active"}
-    assert page.rows.set_index("customer_code").loc["C", "message"] == (
-        "Not active: status lost != active")
+    message = page.rows.set_index("customer_code").loc["C", "message"]
+    assert decode(message) == ("alert.met", {"rule": "Not active", "figure": "status",
+                                             "value": "lost", "operator": "!=",
+                                             "threshold": "active"})
+    assert render(message, page.currency, "en") == "Not active: Status Lost ≠ Active"
+    assert render(message, page.currency, "zh") == "Not active：状态 已流失 ≠ 活跃"
 
 
 def test_marking_done_is_audited_and_forgeries_are_refused(runtime, world) -> None:  # noqa: ANN001
@@ -91,9 +89,10 @@ def test_history_gives_month_ends_and_changes_for_the_portrait(runtime, world) -
     assert ends["status"].tolist() == ["active", "churning", "lost"]
     assert ends["risk_score"].round(2).tolist() == [0.7, 2.8, 5.0]
     moves = frame.loc[(frame["kind"] == "change") & (frame["source"] == "status")]
-    assert moves[["label", "reason"]].values.tolist() == [
-        ["active", "risk score 0.7 <= 2"], ["churning", "risk score 2.8 > 2"],
-        ["lost", "risk score 5 > 4"]]
+    assert [(label, decode(reason)) for label, reason in moves[["label", "reason"]].values] \
+        == [("active", ("status.risk_at_most", {"risk": 0.7, "limit": 2})),
+            ("churning", ("status.risk_above", {"risk": 2.8, "limit": 2})),
+            ("lost", ("status.risk_above", {"risk": 5, "limit": 4}))]
     rule = frame.loc[frame["source"].str.startswith("rule:", na=False)]
     assert rule["source_name"].unique().tolist() == ["Not active"]
     assert frame["date"].is_monotonic_increasing

@@ -10,9 +10,11 @@ and decide, the recipients' file, and the page checks agreeing with the services
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +23,7 @@ from sqlalchemy import func, insert, select, update
 from dashboard.analytics.selection import Selector
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, NotFound, ValidationError
+from dashboard.filters import FilterQuery
 from dashboard.messaging.coupons import CouponTerms, terms_problems
 from dashboard.messaging.templates import template_problems
 from dashboard.models import AuditLog, Campaign, Customer, Order, Outbox, User
@@ -28,8 +31,7 @@ from dashboard.scope import Actor
 from dashboard.services import campaign_drafts as drafts
 from dashboard.services import campaign_forms as forms
 from dashboard.services import campaign_pages as pages
-from dashboard.services import campaigns, selections
-from layouts.links import FilterQuery
+from dashboard.services import campaigns, exports, selections
 from tests.dashboard.services.cockpit_world import build_cockpit_world
 
 TERMS = CouponTerms("value", 50, 500, 30, "SPRING-{random}", "Spring")
@@ -331,6 +333,24 @@ def test_the_list_counts_outcomes_redemptions_and_revenue(runtime, world) -> Non
     west = pages.get_campaign_list(runtime, world.actor("rep_zhao"))
     assert west.rows["campaign_id"].tolist() == [first] and not west.may_decide
     assert west.rows.loc[0, "recipients"] == 2 and west.rows.loc[0, "redeemed"] == 0
+    # the Download menu's file: the rows each role sees, worded in the reader's language
+    for actor, shown in ((owner, listed), (world.actor("rep_zhao"), west)):
+        table = exports.campaigns_export(runtime, actor, "xlsx")
+        assert table.rows["campaign_id"].tolist() == shown.rows["campaign_id"].tolist()
+    table = exports.campaigns_export(runtime, owner, "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(table.to_xlsx("zh"))).worksheets[0]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    chinese = dict(zip(values[0], values[1 + table.rows["campaign_id"].tolist().index(first)],
+                       strict=True))
+    assert chinese["渠道"] == "日志文件" and chinese["收件人"] == 3
+    assert chinese["已核销"] == 1 and chinese["核销订单销售额"] == 5000.0
+    english = table.to_csv("en").decode("utf-8-sig").splitlines()
+    assert english[0].startswith("Campaign,Created by,Channel,Date,Recipients,Sent")
+    with session_scope(runtime.engine) as session:
+        audited = session.execute(select(AuditLog.detail).where(
+            AuditLog.action == "export", AuditLog.object_type == "campaigns")
+            .order_by(AuditLog.id.desc())).scalars().first()
+    assert audited == {"rows": 2, "format": "xlsx"}
 
 
 def test_results_page_and_its_scope(runtime, world) -> None:  # noqa: ANN001

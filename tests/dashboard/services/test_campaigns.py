@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select, update
 
@@ -413,3 +414,70 @@ def test_unknown_decisions_need_the_right_person(rt, org, engine) -> None:  # no
         svc.decide_unknown(rt, org.owner, 999_999, "sent")
     assert [r.status for r in outbox_rows(engine)] == ["pending", "unknown"]
     assert len(_audit(engine, "access_denied", "denied")) == 3
+
+
+@pytest.fixture
+def shanghai_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's clock in China (UTC+8): stored send times are UTC, order times local."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _timed_order(s, no: str, customer: int, day: dt.date, amount: float,  # noqa: ANN001
+           at: dt.datetime | None = None) -> None:
+    from dashboard.models import OrderLine
+
+    order = s.execute(insert(Order).values(
+        order_no=no, customer_id=customer, order_date=day, ordered_at=at, amount=amount,
+        is_return=amount < 0).returning(Order.id)).scalar_one()
+    s.execute(insert(OrderLine).values(order_id=order, line_key="1", quantity=1,
+                                       unit_price=amount, amount=amount))
+
+
+def test_results_count_only_orders_placed_after_the_send_time(rt, org, engine,  # noqa: ANN001
+                                                              shanghai_clock) -> None:
+    """Sent at 2026-03-09 23:00 UTC, 2026-03-10 07:00 in Shanghai. Treated T1: 300 at 06:00
+    (an hour before: the coupon's doing it is not) and 200 at 08:00 (an hour after); T2: 100
+    the next day (no time). Holdout H1: 50 at 08:00 and 40 the next day; H2: 999 on the send
+    day with no time (before or after the send cannot be told: left out)."""
+    from dashboard.data.rollups import rebuild_rollups
+
+    ids = org.customers[1][:4]
+    campaign = svc.queue_campaign(rt, org.owner, "intent-send-time", ids, TERMS, "sms",
+                                  holdout_pct=50).campaign_id
+    Sender(rt).run_pass()
+    sent_utc = dt.datetime(2026, 3, 9, 23, 0)
+    with session_scope(engine, write=True) as s:
+        s.execute(update(Outbox).where(Outbox.campaign_id == campaign,
+                                       Outbox.sent_at.is_not(None)).values(sent_at=sent_utc))
+    rows = outbox_rows(engine)
+    (t1, t2), (h1, h2) = ([r.customer_id for r in rows if r.is_holdout == held]
+                          for held in (False, True))
+    send_day, next_day = dt.date(2026, 3, 10), dt.date(2026, 3, 11)
+    with session_scope(engine, write=True) as s:
+        _timed_order(s, "T1-0600", t1, send_day, 300.0, dt.datetime(2026, 3, 10, 6, 0))
+        _timed_order(s, "T1-0800", t1, send_day, 200.0, dt.datetime(2026, 3, 10, 8, 0))
+        _timed_order(s, "T2-NEXT", t2, next_day, 100.0)
+        _timed_order(s, "H1-0800", h1, send_day, 50.0, dt.datetime(2026, 3, 10, 8, 0))
+        _timed_order(s, "H1-NEXT", h1, next_day, 40.0)
+        _timed_order(s, "H2-DAY", h2, send_day, 999.0)
+        rebuild_rollups(s)
+    early = svc.get_campaign_results(rt, org.owner, campaign, as_of=send_day).uplift
+    assert (early["state"] == "too_early").all()  # minutes after sending: no figures
+    assert early[["difference", "ci_low", "ci_high"]].isna().all().all()
+    assert early["sent_at"].iat[0] == pd.Timestamp(2026, 3, 10, 7, 0)
+    out = svc.get_campaign_results(rt, org.owner, campaign, window_days=7,
+                                   as_of=next_day).uplift.set_index("metric")
+    assert (out["state"] == "measured").all()
+    assert out.loc["orders", "window_start"] == next_day
+    # treated: orders 1 (08:00), 1 (next day) -> 1; revenue 200, 100 -> 150
+    # holdout: orders 2, 0 -> 1; revenue 50 + 40, 0 -> 45
+    assert out.loc["orders", ["treated_mean", "holdout_mean", "difference"]].tolist() == [
+        1.0, 1.0, 0.0]
+    assert out.loc["revenue", ["treated_mean", "holdout_mean"]].tolist() == [150.0, 45.0]
+    assert out.loc["revenue", "difference"] == 105.0

@@ -16,19 +16,16 @@ from dashboard.analytics.overview import cockpit_overview
 from dashboard.analytics.periods import period_bounds
 from dashboard.analytics.settings import FigureSettings
 from dashboard.analytics.table import customer_table
-from dashboard.data.snapshot import forget_memo
+from dashboard.filters import FilterQuery
 from dashboard.services import cockpit as service
-from dashboard.services import figures
-from layouts.links import FilterQuery
+from dashboard.services import customer_table as table_gateway
 from tests.dashboard.analytics.test_properties import inputs
 from tests.dashboard.services.cockpit_world import AS_OF, build_cockpit_world
 
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     yield build_cockpit_world(runtime)
-    forget_memo()
 
 
 def test_owner_overview_by_hand(runtime, world) -> None:  # noqa: ANN001
@@ -42,8 +39,11 @@ def test_owner_overview_by_hand(runtime, world) -> None:  # noqa: ANN001
     assert kpis.loc["revenue", "previous"] == 12000.0
     assert round(kpis.loc["revenue", "change_pct"], 4) == round(-3800 / 12000 * 100, 4)
     assert kpis.loc["orders", ["current", "previous"]].tolist() == [3, 4]
+    # Six customers are too few for a churn model: the risk-score rule sets the statuses. F
+    # bought once (a one-time buyer, also counted as active).
     assert view.overview.statuses["customers"].to_dict() == {
-        "active": 3, "churning": 1, "lost": 1, "never": 1, "new": 1}
+        "active": 3, "churning": 1, "lost": 1, "never": 1, "new": 1, "once": 1}
+    assert view.call_first is not None and view.call_first.empty  # no churn probability
     assert view.overview.tiers["customers"].to_dict() == {"A": 1, "B": 1, "C": 1, "D": 3}
     matrix = view.overview.tier_matrix
     assert (matrix.loc["C", "A"], matrix.loc["B", "B"], matrix.loc["A", "D"],
@@ -110,17 +110,17 @@ def test_backtest_card_states(runtime, world, monkeypatch) -> None:  # noqa: ANN
     owner, rep = world.actor("owner"), world.actor("rep_wang")
     small = service.backtest_card(runtime, owner, AS_OF)  # six customers: too little
     assert small.state == "too_little" and small.scored_as_of == dt.date(2026, 8, 24)
-    monkeypatch.setattr(figures, "get_backtest", lambda *a, **k: _result(120, 71.0, 64.0))
+    monkeypatch.setattr(table_gateway, "get_backtest", lambda *a, **k: _result(120, 71.0, 64.0))
     ok = service.backtest_card(runtime, owner, AS_OF)
     assert (ok.state, ok.flagged, ok.stopped_pct, ok.recency_pct) == ("ok", 120, 71.0, 64.0)
     assert service.backtest_card(runtime, rep, AS_OF).flagged is None  # owners only
-    monkeypatch.setattr(figures, "get_backtest", lambda *a, **k: _result(9, 50.0, 40.0))
+    monkeypatch.setattr(table_gateway, "get_backtest", lambda *a, **k: _result(9, 50.0, 40.0))
     assert service.backtest_card(runtime, owner, AS_OF).state == "too_little"
 
     def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("model fit failed")
 
-    monkeypatch.setattr(figures, "get_backtest", broken)
+    monkeypatch.setattr(table_gateway, "get_backtest", broken)
     assert service.backtest_card(runtime, owner, AS_OF).state == "unavailable"
     assert service.get_overview(runtime, owner, FilterQuery()).customers == 6
 
@@ -178,3 +178,75 @@ def test_views_are_remembered_per_scope_filters_and_data_version(runtime, world)
         bump_data_version(session)
     again = service.get_overview(runtime, world.actor("rep_zhao"), FilterQuery())
     assert again.overview.kpis.loc["revenue", "current"] == 900.0
+
+
+# --- Call first -------------------------------------------------------------------------------
+
+MONEY_AT_RISK = {"A": 300.0, "B": 50.0, "D": 300.0, "E": 900.0, "F": 0.0}
+
+
+def _with_money_at_risk(original):  # noqa: ANN001, ANN202
+    """The gateway's table with money at risk set by hand (the world is too small for a churn
+    model): E 900, A and D 300 each (a tie), B 50, F nothing, C never traded."""
+
+    def table(runtime, as_of, period, rules=None):  # noqa: ANN001, ANN202
+        frame = original(runtime, as_of, period, rules)
+        letter = frame["customer_code"].str[0]
+        return frame.assign(money_at_risk=letter.map(MONEY_AT_RISK),
+                            churn_probability=letter.map(MONEY_AT_RISK).notna() * 0.6)
+
+    return table
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("owner", ["E", "A", "D", "B"]),  # highest first, the tie at 300 by code, nothing at 0
+    ("manager_east", ["A", "D"]),
+    ("rep_wang", ["A", "D"]),
+    ("rep_zhao", ["E", "B"]),  # a rep sees only their own customers
+])
+def test_call_first_is_ranked_by_money_at_risk_and_scoped(runtime, world, monkeypatch,  # noqa: ANN001
+                                                          who: str, expected: list) -> None:
+    monkeypatch.setattr(table_gateway, "customer_table",
+                        _with_money_at_risk(table_gateway.customer_table))
+    view = service.get_overview(runtime, world.actor(who), FilterQuery())
+    rows = view.call_first
+    assert [code[0] for code in rows["customer_code"]] == expected
+    assert rows["account_manager"].tolist() == [
+        "Zhao" if c[0] in "BE" else "Wang" for c in rows["customer_code"]]
+
+
+def test_backtest_card_tells_the_truth(runtime, world, monkeypatch) -> None:  # noqa: ANN001
+    """The chosen model's AUC beside the other candidate's and recency's, the flags against
+    recency, predicted against observed, the short-window warning, and the words on the card."""
+    import dataclasses
+
+    from dash import html
+
+    from dashboard.i18n import use_language
+    from layouts.cockpit_lists import backtest_panel
+
+    result = dataclasses.replace(
+        _result(120, 71.0, 64.0), model="supervised", auc_model=0.780, auc_bgnbd=0.757,
+        auc_supervised=0.780, auc_recency=0.771, flagged_stopped_pct=85.3,
+        recency_flagged_pct=85.2, predicted_share=0.577, observed_share=0.710,
+        outcome_short=True, fit={"choice": {"chosen": "supervised",
+                                            "reason": "supervised_better"}})
+    monkeypatch.setattr(table_gateway, "get_backtest", lambda *a, **k: result)
+    card = service.backtest_card(runtime, world.actor("owner"), AS_OF)
+    assert (card.model, card.reason, card.auc_model, card.auc_other, card.auc_recency) == (
+        "supervised", "supervised_better", 0.780, 0.757, 0.771)
+    assert (card.flagged_pct, card.recency_flagged_pct) == (85.3, 85.2)
+    assert card.predicted_pct == pytest.approx(57.7) and card.observed_pct == pytest.approx(71.0)
+    assert card.outcome_short is True
+
+    class View:
+        backtest = card
+
+    with use_language("en"):
+        text = str(backtest_panel(View()).to_plotly_json())
+    assert "Model used: learned from your history" in text
+    assert "this model 0.78, the other 0.76, plain recency 0.77" in text
+    assert "Churning and Lost: 85% stopped; as many by plain recency: 85%" in text
+    assert "Predicted to stop: 58%; stopped: 71%" in text
+    assert "The data end before the 90 days are over" in text
+    assert isinstance(backtest_panel(View()), html.Section)

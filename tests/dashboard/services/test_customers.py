@@ -18,23 +18,20 @@ from dashboard.analytics.listing import list_query
 from dashboard.analytics.selection import MOVERS, NO_TIER, Selector
 from dashboard.analytics.selection import select as select_rows
 from dashboard.analytics.status import STATUSES
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, NotFound
+from dashboard.filters import FilterQuery
 from dashboard.models import AuditLog
 from dashboard.reports.csv import iter_csv
 from dashboard.scope import Actor
-from dashboard.services import cockpit, contacts, figures, selections
+from dashboard.services import cockpit, contacts, customer_table, selections
 from dashboard.services import customers as service
-from layouts.links import FilterQuery
 from tests.dashboard.services.list_world import AS_OF, OVERDUE, RECEIVABLE, build_list_world
 
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     yield build_list_world(runtime)
-    forget_memo()
 
 
 def _request(selector: Selector | None = None, sort: list | None = None,
@@ -134,7 +131,7 @@ def test_every_selector_lists_exactly_the_customers_the_cockpit_counts(
         runtime, world, who: str) -> None:  # noqa: ANN001
     actor = world.actor(who)
     view = cockpit.get_overview(runtime, actor, FilterQuery())
-    table = figures.scoped_table(runtime, actor, view.filters)
+    table = customer_table.scoped_table(runtime, actor, view.filters)
     counted = {**{Selector(status=s): int(view.overview.statuses.loc[s, "customers"])
                   for s in STATUSES},
                Selector(new=True): int(view.overview.statuses.loc["new", "customers"]),
@@ -251,20 +248,42 @@ def test_the_header_says_what_the_list_is(runtime, world) -> None:  # noqa: ANN0
 
 
 def test_scheme_band_links_list_exactly_the_band(runtime) -> None:  # noqa: ANN001
+    from dashboard.filters import Filters
     from dashboard.services import schemes
-    from dashboard.services.figures import Filters
     from tests.dashboard.services.recompute_world import AS_OF as DAY
     from tests.dashboard.services.recompute_world import build
     from tests.dashboard.services.test_schemes import RISK
 
-    forget_memo()
     scheme_world = build(runtime)
     scheme_id = schemes.save_scheme(runtime, scheme_world.owner(), None, RISK)
     for actor in (scheme_world.owner(), scheme_world.rep("Wang")):
-        table = figures.scoped_table(runtime, actor, Filters(as_of=DAY))
+        table = customer_table.scoped_table(runtime, actor, Filters(as_of=DAY))
         for band in (None, 1, 2, 3, 4):
             selector = Selector(scheme=scheme_id, band=band)
             expected = schemes.select_customers(runtime, actor, table, selector, DAY)
             page = service.get_customer_page(runtime, actor, _request(selector))
             assert sorted(page.rows["customer_code"]) == sorted(expected["customer_code"])
-    forget_memo()
+
+
+def test_a_full_token_store_still_lists_the_rows(runtime, world, monkeypatch) -> None:  # noqa: ANN001
+    """The shared store of saved views cannot write (a full disk): the rows still show, the
+    export of that view answers "expired" (NotFound), and the next read keeps it again."""
+
+    class FullStore:
+        def get(self, _key):  # noqa: ANN001, ANN202
+            return None
+
+        def set(self, *_args):  # noqa: ANN002, ANN202
+            raise OSError(28, "No space left on device")
+
+    real = runtime.tokens
+    monkeypatch.setitem(runtime.__dict__, "tokens", FullStore())
+    owner = world.actor("owner")
+    page = service.get_customer_page(runtime, owner, _request())
+    assert page.total == 6 and len(page.rows) == 6
+    with pytest.raises(NotFound):
+        service.load_view(runtime, owner, page.view_token)
+    monkeypatch.setitem(runtime.__dict__, "tokens", real)
+    again = service.get_customer_page(runtime, owner, _request())
+    assert again.view_token == page.view_token
+    assert service.load_view(runtime, owner, again.view_token) == page.view

@@ -7,17 +7,14 @@ import datetime as dt
 
 import pytest
 
-from dashboard.data.snapshot import forget_memo
+from dashboard.filters import FilterQuery
 from dashboard.services import filters as service
-from layouts.links import FilterQuery
 from tests.dashboard.services.cockpit_world import AS_OF, build_cockpit_world
 
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     yield build_cockpit_world(runtime)
-    forget_memo()
 
 
 def test_choices_follow_the_scope(runtime, world) -> None:  # noqa: ANN001
@@ -65,7 +62,7 @@ def test_default_period_follows_the_setting(runtime, world) -> None:  # noqa: AN
 
 def test_today_is_the_server_day_unless_fixed(runtime) -> None:  # noqa: ANN001
     assert service.today(runtime) == dt.date.today()
-    runtime.extras["today"] = lambda: dt.date(2030, 1, 2)
+    runtime.today = lambda: dt.date(2030, 1, 2)
     assert service.today(runtime) == dt.date(2030, 1, 2)
 
 
@@ -74,18 +71,23 @@ def test_bar_state(runtime, world) -> None:  # noqa: ANN001
 
     bar = service.get_filter_bar(runtime, world.actor("rep_wang"),
                                  FilterQuery(period="90d", region="East"))
-    (as_of, latest, periods, period, types, kind, regions, region, managers,
-     manager) = bar_state(bar)
-    assert (as_of, latest, period, kind, region, manager) == (
-        "2026-11-22", "2026-11-22", "90d", ALL, "East", ALL)
-    assert [o["value"] for o in periods] == ["30d", "90d", "365d", "month", "quarter", "year"]
-    assert [o["value"] for o in types] == [ALL, "Retail", "Trade"]
-    assert [o["value"] for o in regions] == [ALL, "East"]
-    assert managers == [{"label": "Wang", "value": ALL}]  # a rep sees only themselves
+    state = bar_state(bar)
+    assert len(state) == 10
+    assert {k: state[k] for k in ("as_of", "as_of_max", "period", "type", "region",
+                                  "manager")} == {
+        "as_of": "2026-11-22", "as_of_max": "2026-11-22", "period": "90d", "type": ALL,
+        "region": "East", "manager": ALL}
+    assert [o["value"] for o in state["period_options"]] == ["30d", "90d", "365d", "month",
+                                                             "quarter", "year"]
+    assert [o["value"] for o in state["type_options"]] == [ALL, "Retail", "Trade"]
+    assert [o["value"] for o in state["region_options"]] == [ALL, "East"]
+    # a rep sees only themselves
+    assert state["manager_options"] == [{"label": "Wang", "value": ALL}]
     owner = bar_state(service.get_filter_bar(runtime, world.actor("owner"),
                                              FilterQuery(rep_id=world.reps["Zhao"])))
-    assert owner[9] == str(world.reps["Zhao"])
-    assert [o["label"] for o in owner[8]] == ["All account managers", "Wang", "Zhao"]
+    assert owner["manager"] == str(world.reps["Zhao"])
+    assert [o["label"] for o in owner["manager_options"]] == ["All account managers", "Wang",
+                                                              "Zhao"]
 
 
 def test_scope_and_choices_are_remembered_per_data_version(runtime, world) -> None:  # noqa: ANN001

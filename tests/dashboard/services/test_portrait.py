@@ -9,19 +9,17 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import bump_data_version, session_scope
 from dashboard.errors import AccessDenied
+from dashboard.filters import FilterQuery
 from dashboard.models import AuditLog, Order, OrderLine, Product, Target
 from dashboard.services import portrait as service
 from dashboard.services import selections
-from layouts.links import FilterQuery
 from tests.dashboard.services.list_world import build_list_world
 
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     built = build_list_world(runtime)
     with session_scope(runtime.engine, write=True) as session:
         for sku, name, category, order_no in (("WLD-1", "Welding rod", "Welding", "A-0"),
@@ -38,7 +36,6 @@ def world(runtime):  # noqa: ANN001, ANN201
                                                                   (11, 6000.0))])
         bump_data_version(session)
     yield built
-    forget_memo()
 
 
 def test_portrait_of_a_customer_by_hand(runtime, world) -> None:  # noqa: ANN001
@@ -64,7 +61,9 @@ def test_portrait_of_a_customer_by_hand(runtime, world) -> None:  # noqa: ANN001
     assert view.products["share_pct"].tolist() == pytest.approx([5000 / 60, 1000 / 60])
     assert view.categories["category"].tolist() == ["Welding", None]
     assert view.gaps["count"].sum() == 2 and service.usual_gap(view) == pytest.approx(40.0)
-    assert view.risk_bands == (2.0, 4.0) and view.horizon_days == 90
+    # the status rule is the churn probability's: its bands are CHURNING_P and LOST_P
+    assert view.status_rule == "churn"
+    assert view.risk_bands == (0.5, 0.85) and view.horizon_days == 90
     assert view.campaigns["status"].tolist() == ["holdout"]
     kinds = view.timeline["kind"].tolist()
     assert kinds.count("order") == 3 and "visit" in kinds and "call" in kinds

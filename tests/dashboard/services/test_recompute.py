@@ -1,32 +1,33 @@
 """The recompute pipeline on a real database (SQLite and PostgreSQL): hand-checked membership
 changes and reasons, idempotency, month-end snapshots and their replay, rules "for N days" and
-alerts to the right account manager, the import hook."""
+alerts to the right account manager, the import use case (rows, then the recompute)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import session_scope
 from dashboard.errors import ValidationError
 from dashboard.ingest import run_import
-from dashboard.models import Alert, AuditLog, CustomerSnapshot, Membership, SegmentRule
-from dashboard.services import recompute
+from dashboard.models import (
+    Alert,
+    AuditLog,
+    CustomerSnapshot,
+    Membership,
+    Order,
+    SegmentRule,
+)
+from dashboard.services import imports
 from dashboard.services.recompute import month_ends, run_recompute
+from layouts.stored_texts import render
 
 from .recompute_world import AS_OF, add_order, build
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def _no_memo():  # noqa: ANN202
-    forget_memo()
-    yield
-    forget_memo()
 
 
 @pytest.fixture
@@ -42,7 +43,12 @@ def history(runtime, world, code: str, source: str = "status") -> list[tuple]:  
                          .where(Membership.customer_id == world.customers[code],
                                 Membership.source == source)
                          .order_by(Membership.valid_from, Membership.id)).all()
-    return [tuple(r) for r in rows]
+    return [(*r[:3], english(r[3])) for r in rows]
+
+
+def english(stored: str) -> str:
+    """A stored reason or message as an English reader sees it."""
+    return render(stored, "CNY", "en")
 
 
 def count(runtime, model, *where) -> int:  # noqa: ANN001
@@ -67,7 +73,7 @@ def test_month_ends() -> None:
 
 def test_first_run_records_every_status_and_tier_with_its_reason(runtime, world) -> None:  # noqa: ANN001
     result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=0)
-    assert history(runtime, world, "A") == [("active", AS_OF, None, "risk score 0.2 <= 2")]
+    assert history(runtime, world, "A") == [("active", AS_OF, None, "risk score 0.2 ≤ 2")]
     assert history(runtime, world, "B") == [("churning", AS_OF, None, "risk score 2.5 > 2")]
     assert history(runtime, world, "C") == [("lost", AS_OF, None, "risk score 5 > 4")]
     assert history(runtime, world, "N") == [("never", AS_OF, None, "no order yet")]
@@ -77,8 +83,8 @@ def test_first_run_records_every_status_and_tier_with_its_reason(runtime, world)
     tiers = {code: history(runtime, world, code, "abc")[0] for code in "ABCNZ"}
     assert {code: row[0] for code, row in tiers.items()} == {
         "A": "A", "B": "B", "Z": "B", "C": "D", "N": "D"}
-    assert tiers["A"][3] == "revenue 300 in the 30 days to 2026-11-22"
-    assert tiers["C"][3] == "no revenue in the 30 days to 2026-11-22"
+    assert tiers["A"][3] == "revenue CN¥300 in the 30 days to Nov 22, 2026"
+    assert tiers["C"][3] == "no revenue in the 30 days to Nov 22, 2026"
     assert result.opened == {"abc": 5, "status": 5} and result.closed == 0
     assert result.customers == 5 and result.snapshots == 5 and result.alerts == 0
     with session_scope(runtime.engine) as s:
@@ -106,7 +112,7 @@ def test_a_data_change_closes_the_old_row_and_opens_one_with_the_reason(runtime,
     result = run_recompute(runtime, world.owner(), later, backfill_months=0)
     assert history(runtime, world, "B") == [
         ("churning", AS_OF, later, "risk score 2.5 > 2"),
-        ("active", later, None, "risk score 0 <= 2")]
+        ("active", later, None, "risk score 0 ≤ 2")]
     # C's risk score went from 5.0 to 5.3, still lost: its row stays as it was
     assert history(runtime, world, "C") == [("lost", AS_OF, None, "risk score 5 > 4")]
     assert result.opened["status"] == 1
@@ -123,7 +129,7 @@ def test_first_run_replays_month_ends_into_history_and_snapshots(runtime, world)
     assert [r[:3] for r in history(runtime, world, "B")] == [
         ("never", aug, sep), ("active", sep, AS_OF), ("churning", AS_OF, None)]
     assert history(runtime, world, "C") == [
-        ("active", aug, oct_, "risk score 0.7 <= 2"),
+        ("active", aug, oct_, "risk score 0.7 ≤ 2"),
         ("churning", oct_, AS_OF, "risk score 2.8 > 2"),
         ("lost", AS_OF, None, "risk score 5 > 4")]
     with session_scope(runtime.engine) as s:
@@ -179,14 +185,14 @@ def test_rule_for_n_days_raises_one_alert_for_the_account_manager(runtime, world
     assert [r[:3] for r in history(runtime, world, "C", f"rule:{rule}")] == [
         ("(pending)", D(2026, 10, 31), AS_OF), ("(alert)", AS_OF, None)]
     assert history(runtime, world, "B", f"rule:{rule}") == [
-        ("(pending)", AS_OF, None, "risk score 2.5 > 2 since 2026-11-22; waiting for 20 "
+        ("(pending)", AS_OF, None, "Risk score 2.5 > 2 since Nov 22, 2026; waiting for 20 "
                                    "days")]
     with session_scope(runtime.engine) as s:
         alerts = s.execute(select(Alert.customer_id, Alert.rep_id, Alert.rule_id,
                                   Alert.message, Alert.value, Alert.status)).all()
-    assert [tuple(a) for a in alerts] == [
+    assert [(*a[:3], english(a[3]), *a[4:]) for a in alerts] == [
         (world.customers["C"], world.reps["Li"], rule,
-         "Slipping: risk score 5 > 2 for 20 days or more", 5.0, "open")]
+         "Slipping: Risk score 5 > 2 for 20 days or more", 5.0, "open")]
     # ten days on, B still waits; twenty days on, B's alert goes to Wang; C is not alerted
     # again while its condition keeps holding
     run_recompute(runtime, world.owner(), AS_OF + dt.timedelta(days=10), backfill_months=0)
@@ -203,12 +209,12 @@ def test_segment_rule_moves_customers_in_and_out(runtime, world) -> None:  # noq
                     value_text="churning", action="segment", segment="Call this week")
     run_recompute(runtime, world.owner(), AS_OF, backfill_months=0)
     assert history(runtime, world, "B", f"rule:{rule}") == [
-        ("Call this week", AS_OF, None, "status churning = churning")]
+        ("Call this week", AS_OF, None, "Status Churning = Churning")]
     later = AS_OF + dt.timedelta(days=1)
     add_order(runtime, world, "B", later, 10.0)
     run_recompute(runtime, world.owner(), later, backfill_months=0)
     assert history(runtime, world, "B", f"rule:{rule}") == [
-        ("Call this week", AS_OF, later, "status churning = churning")]
+        ("Call this week", AS_OF, later, "Status Churning = Churning")]
 
 
 def test_a_deleted_rule_closes_its_rows_and_keeps_its_alerts(runtime, world) -> None:  # noqa: ANN001
@@ -220,23 +226,58 @@ def test_a_deleted_rule_closes_its_rows_and_keeps_its_alerts(runtime, world) -> 
     delete_rule(runtime, world.owner(), rule)
     assert history(runtime, world, "C", f"rule:{rule}")[0][2] == AS_OF
     with session_scope(runtime.engine) as s:
-        assert s.execute(select(Alert.rule_id, Alert.message)).all() == [
-            (None, "Lost: status lost = lost")]
+        alerts = s.execute(select(Alert.rule_id, Alert.message)).all()
+    assert [(a[0], english(a[1])) for a in alerts] == [(None, "Lost: Status Lost = Lost")]
 
 
 def test_an_import_ends_with_a_recompute(runtime, world) -> None:  # noqa: ANN001
-    recompute.bind_runtime(runtime)
     run_recompute(runtime, world.owner(), AS_OF, backfill_months=0)
+    assert history(runtime, world, "C")[-1][:3] == ("lost", AS_OF, None)
+    data = b"customer,order_date,amount,order_id\nC,2026-11-22,99.5,IMP-1\n"
+    outcome = imports.import_file(runtime, "orders", data, filename="new.csv",
+                                  actor=world.owner())
+    assert outcome.report.status == "imported"
+    assert outcome.recompute is not None and outcome.recompute.as_of == AS_OF
+    # C's rows move: status lost -> active, and its 99.5 of the 749.5 revenue in the 30 days
+    # comes after 650 (86.7 % >= 80 %): tier D -> C
+    assert outcome.recompute.opened == {"status": 1, "abc": 1}
+    assert outcome.recompute.closed == 2
+    assert history(runtime, world, "C")[-1][:3] == ("active", AS_OF, None)
+    assert history(runtime, world, "C")[0][:3] == ("lost", AS_OF, AS_OF)
+    assert [r[:3] for r in history(runtime, world, "C", "abc")] == [
+        ("D", AS_OF, AS_OF), ("C", AS_OF, None)]
+
+
+def test_the_importer_alone_writes_and_does_not_recompute(runtime, world) -> None:  # noqa: ANN001
     data = b"customer,order_date,amount,order_id\nC,2026-11-22,99.5,IMP-1\n"
     report = run_import(runtime.engine, "orders", data, filename="new.csv")
     assert report.status == "imported"
-    assert history(runtime, world, "C")[-1][:3] == ("active", AS_OF, None)
-
-
-def test_an_unbound_foreign_engine_is_not_recomputed(runtime, world) -> None:  # noqa: ANN001
-    assert recompute.runtime_for(runtime.engine) is None  # not the configured database
-    assert recompute.recompute_after_import(runtime.engine, world.owner(), "orders") is None
     assert count(runtime, Membership) == 0
+    assert count(runtime, CustomerSnapshot) == 0
+
+
+def test_kinds_no_figure_depends_on_are_not_recomputed(runtime, world) -> None:  # noqa: ANN001
+    data = b"product,product_name\nP9,Washer\n"
+    outcome = imports.import_file(runtime, "products", data, filename="products.csv")
+    assert outcome.report.status == "imported" and outcome.report.created["products"] == 1
+    assert outcome.recompute is None
+    assert count(runtime, Membership) == 0
+
+
+def test_a_failed_recompute_leaves_the_import_written(runtime, world, monkeypatch,  # noqa: ANN001
+                                                      caplog) -> None:
+    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "run_recompute", broken)
+    data = b"customer,order_date,amount,order_id\nC,2026-11-22,99.5,IMP-1\n"
+    outcome = imports.import_file(runtime, "orders", data, filename="new.csv")
+    assert outcome.report.status == "imported" and outcome.recompute is None
+    assert "recompute after the orders import failed" in caplog.text
+    assert count(runtime, Membership) == 0
+    with session_scope(runtime.engine) as s:
+        assert s.execute(select(func.count()).select_from(Order)
+                         .where(Order.order_no == "IMP-1")).scalar() == 1
 
 
 def test_a_large_first_write_builds_the_indexes_once(runtime, world, monkeypatch) -> None:  # noqa: ANN001
@@ -251,3 +292,54 @@ def test_a_large_first_write_builds_the_indexes_once(runtime, world, monkeypatch
         ("churning", AS_OF, None)]
     names = {i["name"] for i in inspect(runtime.engine).get_indexes("memberships")}
     assert {"ix_memberships_customer_source", "ix_memberships_source_open"} <= names
+
+
+def test_the_churn_choice_is_made_once_per_year_end_and_reused(runtime, world,  # noqa: ANN001
+                                                               monkeypatch) -> None:
+    """Saving two schemes (two timeframes: two tables) records their bands as of today with
+    one choice, made as of today. Then a run with twelve month-ends (Nov 2025 to Oct 2026):
+    Nov 30, 2025 uses the choice made as of Dec 31, 2024 (the last year end on or before it),
+    Dec 31, 2025 to Oct 31, 2026 the one as of Dec 31, 2025, the current figures today's,
+    read from the cache. A second run over the same data makes none."""
+    from dashboard.analytics import churn_choice
+    from dashboard.services.schemes import save_scheme
+
+    made: list[str] = []
+    backtest = churn_choice.backtest_choice
+
+    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
+        made.append(pd.Timestamp(as_of).date().isoformat())
+        return backtest(days, as_of, horizon_days)
+
+    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    for title, days in (("Risk", 365), ("Risk lately", 90)):
+        save_scheme(runtime, world.owner(), None, {
+            "title": title, "kind": "risk_score", "timeframe_days": days, "colour": "#c0392b",
+            "bands": [{"label": "Low", "upper": 2}, {"label": "High", "upper": 9999}]})
+    assert made == ["2026-11-22"]
+    made.clear()
+    result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=12)
+    assert result.backfilled == month_ends(AS_OF, 12) and len(result.backfilled) == 12
+    assert made == ["2024-12-31", "2025-12-31"]
+    made.clear()
+    run_recompute(runtime, world.owner(), AS_OF, backfill_months=12)
+    assert made == []
+
+
+def test_a_first_run_replays_month_ends_with_one_choice_a_year(runtime, world,  # noqa: ANN001
+                                                              monkeypatch) -> None:
+    """Aug 31, Sep 30 and Oct 31, 2026 (snapshots and replay) all use the choice made as of
+    Dec 31, 2025; the current figures choose as of Nov 22, 2026."""
+    from dashboard.analytics import churn_choice
+
+    made: list[str] = []
+    backtest = churn_choice.backtest_choice
+
+    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
+        made.append(pd.Timestamp(as_of).date().isoformat())
+        return backtest(days, as_of, horizon_days)
+
+    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=3)
+    assert result.replayed == [D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31)]
+    assert made == ["2025-12-31", "2026-11-22"]

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.analytics.selection import Selector
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, ValidationError
+from dashboard.filters import Filters
 from dashboard.models import AuditLog, ClassificationScheme, Membership
-from dashboard.services import figures, rules, schemes
-from dashboard.services.figures import Filters
+from dashboard.services import customer_table, rules, schemes
 
 from .recompute_world import AS_OF, build
 
@@ -23,13 +22,6 @@ RISK = {"title": "Risk", "kind": "risk_score", "timeframe_days": 365, "colour": 
                   {"label": "Going to sleep", "upper": 4}, {"label": "At risk",
                                                             "upper": 9999},
                   {"label": "", "upper": ""}]}
-
-
-@pytest.fixture(autouse=True)
-def _no_memo():  # noqa: ANN202
-    forget_memo()
-    yield
-    forget_memo()
 
 
 @pytest.fixture
@@ -140,7 +132,7 @@ def test_every_band_count_is_exactly_the_customers_its_link_lists(runtime, world
     scheme_id = schemes.save_scheme(runtime, world.owner(), None, RISK)
     page = schemes.get_schemes_page(runtime, actor, Filters(as_of=AS_OF))
     (view,) = page.schemes
-    table = figures.scoped_table(runtime, actor, Filters(as_of=AS_OF))
+    table = customer_table.scoped_table(runtime, actor, Filters(as_of=AS_OF))
     listed = {}
     for band in range(1, 5):
         rows = schemes.select_customers(runtime, actor, table,

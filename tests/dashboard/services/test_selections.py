@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import session_scope
 from dashboard.errors import AccessDenied, NotFound, ValidationError
 from dashboard.models import AuditLog, Customer
@@ -17,9 +16,7 @@ from tests.dashboard.services.cockpit_world import build_cockpit_world
 
 @pytest.fixture
 def world(runtime):  # noqa: ANN001, ANN201
-    forget_memo()
     yield build_cockpit_world(runtime)
-    forget_memo()
 
 
 def _denials(runtime) -> int:  # noqa: ANN001

@@ -1,4 +1,5 @@
-"""``cockpit import``: a progress bar while it runs, then the summary.
+"""``cockpit import``: a progress bar while it runs, then the summary (the import use case
+``dashboard.services.imports.import_file``: the rows, then the recompute).
 
 Exit codes: 0 imported (or previewed); 1 rows were rejected and nothing was written (strict
 mode); 2 the file or the mapping cannot be used at all.
@@ -14,13 +15,15 @@ from tqdm import tqdm
 
 from dashboard.ingest.errors import ImportValidationError
 from dashboard.ingest.mapping import parse_map_options
-from dashboard.ingest.run import STAGES, ImportOptions, run_import
+from dashboard.ingest.run import STAGES, ImportOptions
+from dashboard.runtime import Runtime
 from dashboard.scope import Actor
+from dashboard.services.imports import import_file
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
-def run_import_command(engine, kind: str, path: Path, *, mappings: Sequence[str],  # noqa: ANN001
+def run_import_command(runtime: Runtime, kind: str, path: Path, *, mappings: Sequence[str],
                        skip_bad: bool, encoding: str | None, sheet: str | None,
                        dry_run: bool, progress: bool = True) -> int:
     stages = STAGES[kind]
@@ -37,8 +40,8 @@ def run_import_command(engine, kind: str, path: Path, *, mappings: Sequence[str]
     try:
         options = ImportOptions(mapping=parse_map_options(mappings), skip_bad=skip_bad,
                                 dry_run=dry_run, encoding=encoding, sheet=sheet)
-        report = run_import(engine, kind, path, options=options, actor=Actor.system("cli"),
-                            progress=step)
+        report = import_file(runtime, kind, path, options=options, actor=Actor.system("cli"),
+                             progress=step).report
     except ImportValidationError as exc:
         bar.close()
         click.echo(f"Cannot import {path.name}: {exc}", err=True)

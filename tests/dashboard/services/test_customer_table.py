@@ -7,21 +7,14 @@ import datetime as dt
 import pytest
 
 from dashboard.data.rollups import refresh_rollups
-from dashboard.data.snapshot import forget_memo
 from dashboard.db import bump_data_version, session_scope
 from dashboard.errors import ValidationError
+from dashboard.filters import Filters
 from dashboard.models import Customer, Order, OrderLine, Rep, Team
 from dashboard.scope import Actor
-from dashboard.services import figures
+from dashboard.services import customer_table
 
 AS_OF = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(autouse=True)
-def _no_memo():  # noqa: ANN202
-    forget_memo()
-    yield
-    forget_memo()
 
 
 def _order(s, no: str, customer: Customer, day: dt.date, amount: float) -> None:  # noqa: ANN001
@@ -61,7 +54,7 @@ def world(runtime):  # noqa: ANN001, ANN201
 
 
 def test_table_has_figures_and_predictions(runtime, world) -> None:  # noqa: ANN001
-    table = figures.customer_table(runtime, AS_OF, "30d").set_index("customer_code")
+    table = customer_table.customer_table(runtime, AS_OF, "30d").set_index("customer_code")
     assert table.loc["A", "revenue"] == 500.0
     assert table.loc["A", "revenue_prev"] == 300.0  # 24 Sep - 23 Oct
     assert table.loc["A", "orders"] == 1
@@ -77,33 +70,33 @@ def test_scope_and_filters(runtime, world) -> None:  # noqa: ANN001
     manager = Actor(user_id=2, username="m", role="manager", team_id=world["east"])
     rep = Actor(user_id=3, username="r", role="rep", rep_id=world["zhao"])
     nobody = Actor(user_id=4, username="n", role="manager")
-    filters = figures.Filters(as_of=AS_OF)
+    filters = Filters(as_of=AS_OF)
 
     def codes(actor, f=filters):  # noqa: ANN001, ANN202
-        return sorted(figures.scoped_table(runtime, actor, f)["customer_code"])
+        return sorted(customer_table.scoped_table(runtime, actor, f)["customer_code"])
 
     assert codes(owner) == ["A", "B", "C"]
     assert codes(manager) == ["A"]
     assert codes(rep) == ["B", "C"]
     assert codes(nobody) == []
-    assert codes(owner, figures.Filters(as_of=AS_OF, customer_type="Retail")) == ["B", "C"]
-    assert codes(owner, figures.Filters(as_of=AS_OF, region="East")) == ["A"]
-    assert codes(rep, figures.Filters(as_of=AS_OF, rep_id=world["wang"])) == []
+    assert codes(owner, Filters(as_of=AS_OF, customer_type="Retail")) == ["B", "C"]
+    assert codes(owner, Filters(as_of=AS_OF, region="East")) == ["A"]
+    assert codes(rep, Filters(as_of=AS_OF, rep_id=world["wang"])) == []
 
 
 def test_cached_until_the_data_changes(runtime, world) -> None:  # noqa: ANN001
-    first = figures.customer_table(runtime, AS_OF, "30d")
-    assert figures.customer_table(runtime, AS_OF, "30d") is first
+    first = customer_table.customer_table(runtime, AS_OF, "30d")
+    assert customer_table.customer_table(runtime, AS_OF, "30d") is first
     with session_scope(runtime.engine, write=True) as s:
         b = s.get(Customer, world["b"])
         _order(s, "late", b, dt.date(2026, 11, 21), 1000.0)
         refresh_rollups(s, [(b.id, dt.date(2026, 11, 21))])
         bump_data_version(s)
-    second = figures.customer_table(runtime, AS_OF, "30d").set_index("customer_code")
+    second = customer_table.customer_table(runtime, AS_OF, "30d").set_index("customer_code")
     assert second.loc["B", "revenue"] == 1000.0
     assert second.loc["B", "status"] == "active"
 
 
 def test_unknown_period_is_a_clear_error() -> None:
     with pytest.raises(ValidationError):
-        figures.Filters(as_of=AS_OF, period="fortnight")
+        Filters(as_of=AS_OF, period="fortnight")

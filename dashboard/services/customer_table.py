@@ -5,48 +5,37 @@ of ``dashboard.analytics.table`` plus the churn predictions), from the shared fi
 keyed by (database instance, data version, as-of, period, figure settings); a miss computes it
 from the columnar snapshot of the rollup. ``scoped_table`` narrows it to what an actor may see
 and to the page filters. No page recomputes figures.
+
+The churn predictions come from two further entries of the same cache, per (database
+instance, data version, date, horizon): ``churn-choice``, the choice between the churn models
+made as of a date with the supervised model trained as of it (``churn_choice.make_choice``),
+and ``churn-fit``, the fits as of a date with that choice applied. A view chooses as of its
+own as-of date; a month-end snapshot as of ``churn_choice.choice_date`` (the last 31 December
+on or before it), so the recompute's backfill makes one choice a year, never with data after
+the month-end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dashboard.analytics.backtest import BacktestResult, backtest
-from dashboard.analytics.churn_model import ChurnFit, churn_predictions
-from dashboard.analytics.periods import PERIODS
+from dashboard.analytics.churn_choice import ChoiceAt, chosen_predictions, make_choice
+from dashboard.analytics.churn_model import ChurnFit, ChurnPredictions
+from dashboard.analytics.periods import period_bounds
 from dashboard.analytics.settings import FigureSettings
 from dashboard.analytics.table import customer_table as build_customer_table
 from dashboard.cache import cache_key
 from dashboard.data import sales
 from dashboard.data.scope import load_scope_customer_ids
 from dashboard.data.snapshot import current_days
-from dashboard.db import data_identity, session_scope
-from dashboard.errors import ValidationError
+from dashboard.db import current_identity, session_scope
+from dashboard.filters import Filters
 from dashboard.runtime import Runtime
 from dashboard.scope import Actor
-
-CHURN_COLUMNS = ["churn_probability", "expected_orders_next_90d", "expected_value_next_90d",
-                 "p_alive", "usual_gap_days"]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a page asks for: the as-of date, the period and optional narrowing."""
-
-    as_of: dt.date
-    period: str = "30d"
-    customer_type: str | None = None
-    region: str | None = None
-    rep_id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.period not in PERIODS:
-            raise ValidationError(f"unknown period {self.period!r}", code="bad_period")
 
 
 def figure_settings(runtime: Runtime) -> FigureSettings:
@@ -54,8 +43,7 @@ def figure_settings(runtime: Runtime) -> FigureSettings:
 
 
 def _identity(runtime: Runtime) -> tuple[str, int]:
-    with session_scope(runtime.engine) as session:
-        return data_identity(session)
+    return current_identity(runtime.engine)
 
 
 def customers(runtime: Runtime) -> pd.DataFrame:
@@ -71,21 +59,67 @@ def customers(runtime: Runtime) -> pd.DataFrame:
 
 
 def _inputs(runtime: Runtime) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return current_days(runtime.engine, runtime.snapshot_dir), customers(runtime)
+    return current_days(runtime.engine, runtime.snapshot_dir, runtime.days), customers(runtime)
 
 
-def _fit_key(runtime: Runtime, as_of: dt.date, horizon: int) -> str:
-    return cache_key("churn-fit", *_identity(runtime), as_of.isoformat(), horizon)
+def _fit_key(runtime: Runtime, as_of: dt.date, horizon: int,
+             chosen_on: dt.date | None = None) -> str:
+    if chosen_on is None or chosen_on == as_of:
+        return cache_key("churn-fit", *_identity(runtime), as_of.isoformat(), horizon)
+    return cache_key("churn-fit", *_identity(runtime), as_of.isoformat(), horizon,
+                     "chosen-on", chosen_on.isoformat())
+
+
+def churn_choice(runtime: Runtime, days: pd.DataFrame, on: dt.date, horizon: int) -> ChoiceAt:
+    """The choice between the churn models made as of ``on`` and the supervised model trained
+    as of it (``churn_choice.make_choice``), once per data version, date and horizon (cached
+    like the table): every view, recompute and month-end that needs it reads it."""
+    return runtime.cache.get_or_compute(
+        cache_key("churn-choice", *_identity(runtime), on.isoformat(), horizon),
+        lambda: make_choice(days, on, horizon))
 
 
 def churn_fit(runtime: Runtime, as_of: dt.date, horizon: int) -> ChurnFit:
-    """The fitted churn model as of a date (cached like the table)."""
+    """The fitted churn models and the choice between them as of a date (cached like the
+    table)."""
 
     def compute() -> ChurnFit:
         days, _customers = _inputs(runtime)
-        return churn_predictions(days, as_of, horizon).fit
+        return chosen_predictions(days, as_of, horizon,
+                                  choice=churn_choice(runtime, days, as_of, horizon)).fit
 
     return runtime.cache.get_or_compute(_fit_key(runtime, as_of, horizon), compute)
+
+
+def dated_fit(runtime: Runtime, days: pd.DataFrame, as_of: dt.date, horizon: int,
+              chosen_on: dt.date | None = None) -> ChurnFit:
+    """The churn fit as of a date with the choice made as of ``chosen_on`` (the as-of date
+    unless given; never after it: a month-end snapshot passes ``churn_choice.choice_date``),
+    cached per data version."""
+    fit = runtime.cache.get(_fit_key(runtime, as_of, horizon, chosen_on or as_of))
+    return fit if fit is not None else _dated(runtime, days, as_of, horizon, chosen_on).fit
+
+
+def _dated(runtime: Runtime, days: pd.DataFrame, as_of: dt.date, horizon: int,
+           chosen_on: dt.date | None) -> ChurnPredictions:
+    chosen_on = chosen_on or as_of
+    key = _fit_key(runtime, as_of, horizon, chosen_on)
+    fit = runtime.cache.get(key)
+    churn = chosen_predictions(days, as_of, horizon, fit, choice=None if fit is not None else
+                               churn_choice(runtime, days, chosen_on, horizon))
+    if fit is None:
+        runtime.cache.set(key, churn.fit)
+    return churn
+
+
+def churn_as_of(runtime: Runtime, days: pd.DataFrame, as_of: dt.date, prev_end: dt.date,
+                horizon: int, chosen_on: dt.date | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen model's predictions as of a date (the fit as :func:`dated_fit`) and, with
+    the same fit, as of the previous period's end."""
+    churn = _dated(runtime, days, as_of, horizon, chosen_on)
+    prev = chosen_predictions(days, prev_end, horizon, churn.fit, apply=True)
+    return churn.table, prev.table
 
 
 def customer_table(runtime: Runtime, as_of: dt.date, period: str,
@@ -101,12 +135,9 @@ def customer_table(runtime: Runtime, as_of: dt.date, period: str,
 def _compute_table(runtime: Runtime, as_of: dt.date, period: str,
                    rules: FigureSettings) -> pd.DataFrame:
     days, customers = _inputs(runtime)
-    table = build_customer_table(days, customers, as_of, period, rules)
-    fit_key = _fit_key(runtime, as_of, rules.horizon_days)
-    churn = churn_predictions(days, as_of, rules.horizon_days, fit=runtime.cache.get(fit_key))
-    runtime.cache.set(fit_key, churn.fit)
-    return table.merge(churn.table[["customer_id", *CHURN_COLUMNS]], on="customer_id",
-                       how="left")
+    bounds = period_bounds(as_of, period)
+    churn = churn_as_of(runtime, days, bounds.end, bounds.prev_end, rules.horizon_days)
+    return build_customer_table(days, customers, as_of, period, rules, churn)
 
 
 def anonymous_days(runtime: Runtime) -> pd.DataFrame:
@@ -171,7 +202,3 @@ def get_backtest(runtime: Runtime, as_of: dt.date, horizon: int | None = None,
 
     return runtime.cache.get_or_compute(key, compute)
 
-
-def describe(value: Any) -> str:
-    """Short text for a filter value in cache keys and logs."""
-    return "" if value is None else str(value)
