@@ -10,6 +10,7 @@ Tiers are one sequential scale, darkest for A. Figures use ``plotly.graph_object
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -64,9 +65,27 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 ))
 
 
+# the template as plain values: a figure copies it, and copying the object validates it again
+_TEMPLATE_VALUES = TEMPLATE.to_plotly_json()
+
+
 def new_figure(height: int = 260) -> go.Figure:
-    """An empty figure in the cockpit's template."""
-    return go.Figure(layout={"template": TEMPLATE, "height": height})
+    """An empty figure in the cockpit's template. Built without plotly's property checks
+    (plotly's figure-level ``_validate`` flag): our charts' properties are fixed in code and
+    drawn by every browser test, and the checks cost 2-8 ms a chart, a quarter of a
+    portrait's server time. The browser receives the same figure."""
+    return go.Figure(layout={"template": _TEMPLATE_VALUES, "height": height},
+                     _validate=False)
+
+
+def chart(traces: Sequence[dict[str, Any]], height: int = 260, **layout: Any) -> go.Figure:
+    """A figure in the cockpit's template from its traces (``{"type": "bar", ...}``) and
+    layout, built in one step: the same figure as :func:`new_figure` followed by
+    ``add_trace`` and ``update_layout`` calls, at a fifteenth of the cost (each of those calls
+    walks plotly's object tree; a portrait draws four charts)."""
+    return go.Figure({"data": [dict(t) for t in traces],
+                      "layout": {"template": _TEMPLATE_VALUES, "height": height, **layout}},
+                     _validate=False)
 
 
 def bar_figure(labels: Sequence[str], values: Sequence[float], colours: Sequence[str], *,
@@ -86,4 +105,4 @@ def bar_figure(labels: Sequence[str], values: Sequence[float], colours: Sequence
 
 
 __all__ = ["BAD", "FONT_FAMILY", "GOOD", "MOVE_COLOURS", "NEUTRAL", "STATUS_COLOURS",
-           "TEMPLATE", "TIER_COLOURS", "bar_figure", "contrast", "new_figure", "text_on"]
+           "TEMPLATE", "TIER_COLOURS", "bar_figure", "chart", "contrast", "new_figure", "text_on"]

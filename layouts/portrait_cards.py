@@ -30,7 +30,7 @@ from dashboard.i18n import (
 from dashboard.reports.reasons import churn_reason
 from layouts.components.cards import panel
 from layouts.components.states import empty_state
-from layouts.figures import NEUTRAL, STATUS_COLOURS, TEXT_DARK, TIER_COLOURS, new_figure
+from layouts.figures import NEUTRAL, STATUS_COLOURS, TEXT_DARK, TIER_COLOURS, chart
 from layouts.labels import status_name
 from layouts.stored_texts import place_label, render
 
@@ -92,22 +92,20 @@ def monthly_figure(monthly: pd.DataFrame, bars: str) -> go.Figure:
     """Money by month (bars named ``bars``) with the same month a year before and the
     target, months on two short lines: the portrait's trend and the customer's own page."""
     labels = [_month_label(m) for m in monthly["month"]]
-    figure = new_figure(280)
-    figure.add_trace(go.Bar(x=labels, y=monthly["revenue"], name=bars,
-                            marker={"color": TIER_COLOURS["B"]}))
-    figure.add_trace(go.Scatter(x=labels, y=monthly["revenue_last_year"], mode="lines",
-                                name=_("Same month last year"),
-                                line={"color": NEUTRAL, "width": 2}))
+    traces = [{"type": "bar", "x": labels, "y": monthly["revenue"].tolist(), "name": bars,
+               "marker": {"color": TIER_COLOURS["B"]}},
+              {"type": "scatter", "x": labels, "y": monthly["revenue_last_year"].tolist(),
+               "mode": "lines", "name": _("Same month last year"),
+               "line": {"color": NEUTRAL, "width": 2}}]
     if monthly["target"].notna().any():
-        figure.add_trace(go.Scatter(x=labels, y=monthly["target"], mode="lines",
-                                    name=_("Target"), line={"color": TEXT_DARK, "dash": "dash",
-                                                            "width": 2}))
-    figure.update_layout(legend={"orientation": "h", "y": -0.18}, hovermode="x unified",
-                         yaxis={"tickformat": "~s"},
-                         xaxis={"tickmode": "array", "tickvals": labels[::3],
-                                "ticktext": _month_ticks(list(monthly["month"])[::3]),
-                                "tickangle": 0})
-    return figure
+        traces.append({"type": "scatter", "x": labels, "y": monthly["target"].tolist(),
+                       "mode": "lines", "name": _("Target"),
+                       "line": {"color": TEXT_DARK, "dash": "dash", "width": 2}})
+    return chart(traces, 280, legend={"orientation": "h", "y": -0.18}, hovermode="x unified",
+                 yaxis={"tickformat": "~s"},
+                 xaxis={"tickmode": "array", "tickvals": labels[::3],
+                        "ticktext": _month_ticks(list(monthly["month"])[::3]),
+                        "tickangle": 0})
 
 
 def revenue_card(view: Any) -> html.Section:
@@ -135,28 +133,24 @@ def _risk_figure(points: pd.DataFrame, bands: tuple[float, float],
         churning, lost, top = churning * 100.0, lost * 100.0, 100.0
     else:
         top = max(lost * 1.5, float(values.max()) * 1.1)
-    figure = new_figure(240)
-    # the shapes add_hrect would make, given whole: add_hrect costs ~10 ms a band
-    figure.update_layout(shapes=[
-        {"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": low,
-         "y1": high, "fillcolor": STATUS_COLOURS[status], "opacity": 0.12,
-         "line": {"width": 0}, "layer": "below"}
-        for low, high, status in ((0, churning, "active"), (churning, lost, "churning"),
-                                  (lost, top, "lost"))])
+    # the status bands as rectangles behind the line
+    shapes = [{"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": low,
+               "y1": high, "fillcolor": STATUS_COLOURS[status], "opacity": 0.12,
+               "line": {"width": 0}, "layer": "below"}
+              for low, high, status in ((0, churning, "active"), (churning, lost, "churning"),
+                                        (lost, top, "lost"))]
     dates = [pd.Timestamp(d).date() for d in points["date"]]
     spots = list(range(len(dates)))
-    figure.add_trace(go.Scatter(x=spots, y=values, mode="lines+markers",
-                                line={"color": TEXT_DARK, "width": 2},
-                                name=_("Chance of stopping") if chance else _("Risk score"),
-                                text=[format_date(d) for d in dates],
-                                hovertemplate=("%{text}: %{y:.0f}%<extra></extra>" if chance
-                                               else "%{text}: %{y:.1f}<extra></extra>")))
+    line = {"type": "scatter", "x": spots, "y": values.tolist(), "mode": "lines+markers",
+            "line": {"color": TEXT_DARK, "width": 2},
+            "name": _("Chance of stopping") if chance else _("Risk score"),
+            "text": [format_date(d) for d in dates],
+            "hovertemplate": ("%{text}: %{y:.0f}%<extra></extra>" if chance
+                              else "%{text}: %{y:.1f}<extra></extra>")}
     every = max(1, -(-len(dates) // 6))
-    figure.update_layout(showlegend=False, yaxis={"range": [0, top]},
-                         xaxis={"tickmode": "array", "tickvals": spots[::every],
-                                "ticktext": _month_ticks(dates[::every]),
-                                "tickangle": 0})
-    return figure
+    return chart([line], 240, shapes=shapes, showlegend=False, yaxis={"range": [0, top]},
+                 xaxis={"tickmode": "array", "tickvals": spots[::every],
+                        "ticktext": _month_ticks(dates[::every]), "tickangle": 0})
 
 
 def _place(source: str, name: Any, label: Any) -> str:
@@ -259,23 +253,24 @@ def _gap_figure(view: Any, usual: float | None) -> go.Figure:
     gaps = view.gaps
     labels = [str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in zip(gaps["low"],
                                                                      gaps["high"], strict=True)]
-    figure = new_figure(200)
-    figure.add_trace(go.Bar(x=labels, y=gaps["count"], marker={"color": TIER_COLOURS["C"]},
-                            name=_("Gaps")))
+    extra: dict[str, Any] = {}
     if usual is not None and len(gaps):
         width = int(gaps["high"].iat[0] - gaps["low"].iat[0] + 1)
         spot = min(int((round(usual) - 1) // width), len(gaps) - 1)
-        figure.add_shape(type="line", xref="x", yref="y domain", x0=spot, x1=spot, y0=0, y1=1,
-                         line={"color": TIER_COLOURS["A"], "dash": "dash", "width": 2})
         # the label beside the line (towards the chart's middle), never over it
         left = spot < len(gaps) / 2
-        figure.add_annotation(x=spot, yref="paper", y=1.08, showarrow=False,
-                              xanchor="left" if left else "right", xshift=6 if left else -6,
-                              text=chart_text(_("usual gap: {days} days",
-                                                days=format_number(usual, 1))))
-    figure.update_layout(showlegend=False, margin={"t": 28},
-                         xaxis={"title": {"text": _("days between purchases")}})
-    return figure
+        extra = {"shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": spot,
+                             "x1": spot, "y0": 0, "y1": 1,
+                             "line": {"color": TIER_COLOURS["A"], "dash": "dash", "width": 2}}],
+                 "annotations": [{"x": spot, "yref": "paper", "y": 1.08, "showarrow": False,
+                                  "xanchor": "left" if left else "right",
+                                  "xshift": 6 if left else -6,
+                                  "text": chart_text(_("usual gap: {days} days",
+                                                       days=format_number(usual, 1)))}]}
+    bars = {"type": "bar", "x": labels, "y": gaps["count"].tolist(),
+            "marker": {"color": TIER_COLOURS["C"]}, "name": _("Gaps")}
+    return chart([bars], 200, showlegend=False, margin={"t": 28},
+                 xaxis={"title": {"text": _("days between purchases")}}, **extra)
 
 
 def _weekday_figure(view: Any) -> go.Figure:
@@ -283,11 +278,9 @@ def _weekday_figure(view: Any) -> go.Figure:
     pattern = view.weekdays
     colours = [TIER_COLOURS["A"] if i == view.usual_weekday else TIER_COLOURS["B"]
                for i in pattern["weekday"]]
-    figure = new_figure(200)
-    figure.add_trace(go.Bar(x=[names[int(i)] for i in pattern["weekday"]],
-                            y=pattern["purchase_days"], marker={"color": colours}))
-    figure.update_layout(showlegend=False)
-    return figure
+    return chart([{"type": "bar", "x": [names[int(i)] for i in pattern["weekday"]],
+                   "y": pattern["purchase_days"].tolist(), "marker": {"color": colours}}],
+                 200, showlegend=False)
 
 
 def behaviour_card(view: Any, usual: float | None) -> html.Section:

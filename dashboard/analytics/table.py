@@ -180,4 +180,26 @@ def _classify(columns: Columns, people: pd.DataFrame, bounds: Period,
     }
 
 
-__all__ = ["CHURN_COLUMNS", "TABLE_COLUMNS", "customer_records", "customer_table"]
+def _native(value: Any) -> Any:
+    """A cell as ``DataFrame.to_dict("records")`` gives it: Python numbers and flags, a
+    missing value of a nullable column as None, timestamps as they are."""
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64 | np.timedelta64):
+        return value.item()
+    return value
+
+
+def rows_of(table: pd.DataFrame, customer_ids: Any) -> dict[int, dict[str, Any]]:
+    """The rows of ``customer_ids`` in a customer table, as ``to_dict("records")`` would give
+    them, by customer id; read cell by cell, which for a few customers costs a third of
+    converting a frame (a portrait reads one row of a 70-column table)."""
+    ids = table["customer_id"].to_numpy()
+    positions = np.flatnonzero(np.isin(ids, np.asarray(list(customer_ids), dtype=np.int64)))
+    columns = list(table.columns)
+    arrays = [table[c].array for c in columns]
+    return {int(ids[p]): dict(zip(columns, (_native(a[p]) for a in arrays), strict=True))
+            for p in positions}
+
+
+__all__ = ["CHURN_COLUMNS", "TABLE_COLUMNS", "customer_records", "customer_table", "rows_of"]

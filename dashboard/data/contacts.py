@@ -68,9 +68,8 @@ def delete_comment(session: Session, comment_id: int, *, now: dt.datetime) -> bo
     ).rowcount == 1
 
 
-def _frame(session: Session, query: Any) -> pd.DataFrame:
-    return pd.DataFrame.from_records([tuple(r) for r in session.execute(query)],
-                                     columns=["customer_id", *TIMELINE_COLUMNS])
+def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in session.execute(query)]
 
 
 def _newest(columns: list[Any], customer: Any, order: list[Any], where: list[Any],
@@ -86,20 +85,17 @@ def _newest(columns: list[Any], customer: Any, order: list[Any], where: list[Any
     return select(*[c for c in ranked.c if c.name != "rank_"]).where(ranked.c.rank_ <= limit)
 
 
-def _orders(session: Session, ids: list[int], limit: int) -> pd.DataFrame:
+def _orders(session: Session, ids: list[int], limit: int) -> list[tuple[Any, ...]]:
+    """Orders and returns as timeline rows: ``at`` the order's time, else its day."""
     rows = session.execute(_newest(
         [Order.ordered_at, Order.order_date, Order.is_return, Order.order_no,
          Order.coupon_code, Order.amount, Order.id], Order.customer_id,
         [Order.order_date.desc(), Order.id.desc()], [Order.customer_id.in_(ids)], [], limit)
     ).all()
-    raw = pd.DataFrame.from_records([tuple(r) for r in rows], columns=[
-        "customer_id", "ordered_at", "order_date", "is_return", "title", "detail", "amount",
-        "object_id"])
-    when = pd.to_datetime(raw["ordered_at"]).fillna(pd.to_datetime(raw["order_date"]))
-    return raw.assign(
-        at=when, kind=raw["is_return"].astype(bool).map({True: "return", False: "order"}),
-        detail=raw["detail"].fillna(""), extra="", by="", user_id=None,
-    )[["customer_id", *TIMELINE_COLUMNS]]
+    return [(customer, ordered_at if ordered_at is not None else day,
+             "return" if is_return else "order", number, coupon or "", "", amount, "", None,
+             object_id)
+            for customer, ordered_at, day, is_return, number, coupon, amount, object_id in rows]
 
 
 def _visits(ids: list[int], limit: int) -> Any:
@@ -144,13 +140,12 @@ def load_timelines(session: Session, customer_ids: Sequence[int],
     each of ``customer_ids``: at most ``limit`` rows a customer, by customer, newest first.
     One query per kind of row, whatever the number of customers."""
     ids = sorted({int(c) for c in customer_ids})
-    parts = [_orders(session, ids, limit)] + [
-        _frame(session, make(ids, limit))
-        for make in (_visits, _comments, _coupons, _alerts, _followups)]
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    rows = _orders(session, ids, limit)  # every kind's rows in one frame: a few dozen rows
+    for make in (_visits, _comments, _coupons, _alerts, _followups):  # cost less as tuples
+        rows += _rows(session, make(ids, limit))
+    if not rows:
         return pd.DataFrame(columns=["customer_id", *TIMELINE_COLUMNS])
-    merged = pd.concat(parts, ignore_index=True)
+    merged = pd.DataFrame.from_records(rows, columns=["customer_id", *TIMELINE_COLUMNS])
     merged = merged.assign(customer_id=merged["customer_id"].astype("int64"),
                            at=pd.to_datetime(merged["at"]))
     ordered = merged.sort_values(["customer_id", "at", "object_id"],

@@ -73,7 +73,37 @@ def churn_reasons(table: pd.DataFrame, language: str | None = None) -> pd.Series
     return pd.Series(np.where(never, "", text), index=index, dtype=object)
 
 
+def _number(value: float, digits: int, language: str) -> str:
+    """One number as :func:`_numbers` formats it (rounded as numpy rounds; empty if none)."""
+    return "" if np.isnan(value) else format_number(float(np.round(value, digits)), digits,
+                                                    language)
+
+
+def _days_words(days: float, language: str, zero: str, one: str, many: str) -> str:
+    if days == 0:
+        return translate(zero, language)
+    if days == 1:
+        return translate(one, language)
+    return _PLACEHOLDER.sub(lambda m: _number(days, 0, language), translate(many, language))
+
+
+def _as_float(value: object) -> float:
+    return np.nan if value is None or value is pd.NA else float(value)  # type: ignore[arg-type]
+
+
 def churn_reason(row: pd.Series | dict, language: str | None = None) -> str:
-    """The reason of one customer (a row of the customer table)."""
-    frame = pd.DataFrame([dict(row)])
-    return str(churn_reasons(frame, language).iloc[0])
+    """The reason of one customer (a row of the customer table): :func:`churn_reasons` for
+    one row, word for word, without building a frame (a portrait's prediction card)."""
+    language = language or current_language()
+    since = _as_float(row.get("days_since_last_order"))
+    if np.isnan(since):
+        return ""
+    gap = np.round(_as_float(row.get("mean_gap_days")))
+    values = {"ago": _days_words(since, language, TODAY, ONE_DAY_AGO, DAYS_AGO),
+              "every": _days_words(gap, language, EVERY_DAY, EVERY_DAY, EVERY_DAYS),
+              "ratio": _number(_as_float(row.get("risk_score")), 1, language)}
+    borrowed = row.get("gap_borrowed")
+    one_purchase = not (borrowed is None or borrowed is pd.NA or pd.isna(borrowed)) and bool(
+        borrowed)
+    template = ONCE if one_purchase else USUAL_TODAY if since == 0 else USUAL
+    return _PLACEHOLDER.sub(lambda m: values[m[1]], translate(template, language))

@@ -36,6 +36,7 @@ from dashboard.analytics.portrait import (
     weekday_pattern,
 )
 from dashboard.analytics.receivables import invoice_balances, summarise
+from dashboard.analytics.table import rows_of
 from dashboard.data import customers as list_data
 from dashboard.data import portrait as data
 from dashboard.data.access import load_customer_ids_in_scope
@@ -175,18 +176,13 @@ def _last_contacts(seen: pd.DataFrame, row: dict[str, Any] | None) -> dict[str, 
     return found
 
 
-def _rows_by_id(table: pd.DataFrame, ids: list[int]) -> dict[int, dict[str, Any]]:
-    chosen = table.loc[table["customer_id"].isin(ids)]
-    return {int(r["customer_id"]): r for r in chosen.to_dict("records")}
-
-
 def _portraits(runtime: Runtime, actor: Actor, ids: list[int], filters: Filters,
                choices: Any) -> list[Portrait]:
     """The portraits of ``ids`` (authorised by the caller), in that order: every table read
     once for all of them, so a batch of reports costs about as many queries as one."""
     rules = customer_table.figure_settings(runtime)
-    rows = _rows_by_id(customer_table.customer_table(runtime, filters.as_of, filters.period), ids)
-    yearly = _rows_by_id(customer_table.customer_table(runtime, filters.as_of, "365d"), ids)
+    rows = rows_of(customer_table.customer_table(runtime, filters.as_of, filters.period), ids)
+    yearly = rows_of(customer_table.customer_table(runtime, filters.as_of, "365d"), ids)
     own = _own_rows(runtime, ids, filters.as_of)
     sends = campaigns.get_customers_campaigns(runtime, actor, ids)
     timelines = contacts.get_customer_timelines(runtime, actor, ids, limit=TIMELINE_ITEMS)

@@ -170,9 +170,14 @@ def reasons(items: pd.DataFrame, catalogue: pd.DataFrame, people: pd.DataFrame) 
     """One line per suggestion saying why, in the current language."""
     if items.empty:
         return pd.Series([], index=items.index, dtype="object")
+    # only the products and people these lines name (one customer's ten lines on a
+    # portrait need not index a whole catalogue and customer list)
+    catalogue = catalogue.loc[catalogue["product_id"].isin(items["antecedent_id"].dropna())]
     names = catalogue.set_index("product_id")["name"]
-    info = items[["customer_id"]].merge(people[["customer_id", "customer_type", "region"]],
-                                        on="customer_id", how="left").set_index(items.index)
+    people = people.loc[people["customer_id"].isin(items["customer_id"].unique()),
+                        ["customer_id", "customer_type", "region"]]
+    info = items[["customer_id"]].merge(people, on="customer_id",
+                                        how="left").set_index(items.index)
     cross = _fill(_("{share} of the customers who buy {product} also buy it (lift {lift})"), {
         "share": _worded((items["confidence"].fillna(0) * 100).round(), format_percent),
         "product": items["antecedent_id"].map(names).fillna(""),
