@@ -92,16 +92,13 @@ def bar_figure(labels: Sequence[str], values: Sequence[float], colours: Sequence
                horizontal: bool = True, text: Sequence[str] | None = None,
                height: int = 260) -> go.Figure:
     """One bar per label, each in its own colour (a status or tier chart)."""
-    figure = new_figure(height)
-    bar = go.Bar(x=list(values) if horizontal else list(labels),
-                 y=list(labels) if horizontal else list(values),
-                 orientation="h" if horizontal else "v", marker={"color": list(colours)},
-                 text=list(text) if text is not None else None, textposition="auto",
-                 hoverinfo="skip" if text is not None else None)
-    figure.add_trace(bar)
-    if horizontal:
-        figure.update_yaxes(autorange="reversed")
-    return figure
+    bar: dict[str, Any] = {"type": "bar", "x": list(values) if horizontal else list(labels),
+                           "y": list(labels) if horizontal else list(values),
+                           "orientation": "h" if horizontal else "v",
+                           "marker": {"color": list(colours)}, "textposition": "auto"}
+    if text is not None:
+        bar.update(text=list(text), hoverinfo="skip")
+    return chart([bar], height, **({"yaxis": {"autorange": "reversed"}} if horizontal else {}))
 
 
 __all__ = ["BAD", "FONT_FAMILY", "GOOD", "MOVE_COLOURS", "NEUTRAL", "STATUS_COLOURS",

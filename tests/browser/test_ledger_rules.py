@@ -19,7 +19,7 @@ def _click(page, css: str) -> None:  # noqa: ANN001
 
 def _wait_for_ledger(page) -> None:  # noqa: ANN001
     page.wait(lambda: page.find_all("#ledger-list-div table")
-              or page.find_all("#ledger-list-div .empty-state"), "the ledger")
+              or page.find_all("#ledger-list-div .empty-state"), "the ledger", timeout=90)
 
 
 def test_the_ledger_in_both_languages(site, page) -> None:  # noqa: ANN001
