@@ -34,7 +34,7 @@
     }
     if (data.revenue) { parts.push(h("span", { key: "r", className: "customer-sub-money" }, String(data.revenue))); }
     if (data.last_order_date) {
-      parts.push(h("span", { key: "l" }, String(params.lastOrderLabel || "") + " " + String(data.last_order_date)));
+      parts.push(h("span", { key: "l", className: "customer-sub-last" }, String(params.lastOrderLabel || "") + " " + String(data.last_order_date)));
     }
     return h("span", { className: "customer-sub" }, parts);
   }

@@ -187,7 +187,8 @@ def detail_text(detail: Any, language: str | None = None) -> str:
         parts += _changes(detail.get("before"), detail.get("after"), language)
     parts += [f"{_key(k, language)}: "
               + (reason_text(v, language) if k == "reason" else _value(v, language))
-              for k, v in detail.items() if k not in ("before", "after", *HIDDEN)]
+              for k, v in detail.items() if k not in ("before", "after", *HIDDEN)
+              and not (isinstance(v, list | tuple | dict) and not v)]  # nothing to say
     return " · ".join(parts)[:MAX_TEXT]
 
 

@@ -131,3 +131,8 @@ def test_every_reason_the_services_store_has_words() -> None:
                and not any(p.fullmatch(text) for p, _words in REASON_PATTERNS)}
     assert len(found) > 20
     assert unknown == set()
+
+
+def test_an_empty_list_says_nothing() -> None:
+    assert detail_text({"rows": {"orders": 3}, "ignored": []}, "en") == "rows: orders: 3"
+    assert detail_text({"ignored": ["x"]}, "en") == "ignored fields: [x]"
