@@ -14,6 +14,7 @@ logged and treated as misses, never shown to a user.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -33,9 +34,28 @@ log = logging.getLogger(__name__)
 DAY = 24 * 3600
 
 
+def source_hash(root: Path) -> str:
+    """A short hash of the Python sources under ``root``: their names and bytes, never their
+    times, so every host holding the same files gets the same hash."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def code_version() -> str:
+    """This release's code (:func:`source_hash` of the package). Cached figures outlive a
+    restart and an upgrade while the data version stays the same, so every key carries it and
+    a new release never reads a table the previous one computed."""
+    return source_hash(Path(__file__).resolve().parent)
+
+
 def cache_key(*parts: Any) -> str:
-    """A stable key for ``parts`` (the same in every worker and on every host)."""
-    text = "\x1f".join(repr(p) for p in parts)
+    """A stable key for ``parts`` and this release's code (the same in every worker and on
+    every host running it)."""
+    text = "\x1f".join([code_version(), *(repr(p) for p in parts)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,6 +15,32 @@ def test_key_is_stable_and_distinguishes_parts() -> None:
     assert cache_key("table", 3, "2026-11-22") == cache_key("table", 3, "2026-11-22")
     assert cache_key("table", 3, "2026-11-22") != cache_key("table", 4, "2026-11-22")
     assert cache_key("a", "b") != cache_key("ab")
+
+
+def test_key_carries_the_code_and_is_the_same_in_another_process(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    """A figure cached by one release is never read by another: the key holds a hash of the
+    package's sources, the same in every process running them."""
+    import subprocess
+    import sys
+
+    from dashboard import cache
+
+    code = "from dashboard.cache import cache_key; print(cache_key('table', 3))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert other == cache_key("table", 3)
+    assert cache.code_version() == cache.source_hash(Path(cache.__file__).parent)
+    # one byte changed in a source changes the hash; a file touched but unchanged does not
+    (tmp_path / "pkg").mkdir()
+    source = tmp_path / "pkg" / "figures.py"
+    source.write_text("X = 1\n")
+    first = cache.source_hash(tmp_path / "pkg")
+    os.utime(source, (1, 1))
+    assert cache.source_hash(tmp_path / "pkg") == first
+    source.write_text("X = 2\n")
+    assert cache.source_hash(tmp_path / "pkg") != first
+    monkeypatch.setattr(cache, "code_version", lambda: "0" * 16)
+    assert cache_key("table", 3) != other
 
 
 def test_disk_cache_shared_between_instances(tmp_path) -> None:
