@@ -160,10 +160,17 @@ class Server:
         self.stop()
         raise SystemExit(f"the server did not answer within 180 s:\n{self.log.read_text()[-3000:]}")
 
-    def workers(self) -> list[int]:
+    def workers(self, expected: int = 0, timeout: float = 60) -> list[int]:
+        """The worker PIDs; with ``expected``, waits (up to ``timeout``) until gunicorn has
+        forked that many: the first worker answers before the last one is forked."""
         import psutil
 
-        return [child.pid for child in psutil.Process(self.proc.pid).children()]
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [child.pid for child in psutil.Process(self.proc.pid).children()]
+            if len(found) >= expected or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
 
     def stop(self) -> None:
         if self.proc.poll() is not None:

@@ -80,7 +80,7 @@ def main() -> None:
         print(f"demo database ready in {time.monotonic() - started:.0f} s", flush=True)
         server = Server(data.env, data.folder, port=args.port, workers=args.workers,
                         extra=["--preload"])
-        workers = server.workers()
+        workers = server.workers(expected=args.workers)
         pg_port = sa.engine.make_url(data.url).port or 5432
         admin = sa.create_engine(data.url.rsplit("/", 1)[0] + "/postgres")
         names = itertools.cycle(sorted(users))

@@ -39,7 +39,9 @@ from dashboard.services.audit import record
 
 EARLIEST = dt.date(2000, 1, 1)
 AUDITED_FIELDS = {"region": "region", "rep_id": "manager"}  # field -> address key
-_AUDITED: TTLCache = TTLCache(maxsize=4096, ttl=300)  # (request id, field, value) recorded
+# (database, request id, user, field, value) recorded; the database because one process may
+# serve several (tests; tools), where request ids and user ids repeat
+_AUDITED: TTLCache = TTLCache(maxsize=4096, ttl=300)
 _AUDITED_LOCK = threading.Lock()
 
 
@@ -143,10 +145,10 @@ def resolve_filters(runtime: Runtime, actor: Actor, query: AnyFilters | None,
 def _audit_refused(runtime: Runtime, actor: Actor, refused: dict[str, Any]) -> None:
     """Audit filter values the actor may not choose (once per request and value when the
     request is known)."""
-    fresh = {}
+    fresh, database = {}, runtime.engine.url.render_as_string(hide_password=True)
     with _AUDITED_LOCK:
         for name, value in refused.items():
-            key = (actor.request_id, actor.user_id, name, repr(value)[:120])
+            key = (database, actor.request_id, actor.user_id, name, repr(value)[:120])
             if not actor.request_id or key not in _AUDITED:
                 fresh[name] = value
                 if actor.request_id:
