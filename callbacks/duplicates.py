@@ -4,9 +4,10 @@ the merge, the "not a duplicate" or the undo."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
 from callbacks import callback
 from callbacks._runtime import current_actor, current_runtime
@@ -30,13 +31,21 @@ def update_duplicates(_refresh: int | None) -> dict[str, Any]:
             "merged": merged_list(review)}
 
 
-def _target(triggered: Any) -> dict[str, Any] | None:
-    """What the clicked button asks for, from its id's index."""
-    kind, index = triggered["type"], str(triggered["index"])
-    if kind == ids.DUPLICATES_UNDO:
-        return {"action": "undo", "decision": int(index)}
-    first, second, score = index.split("-", 2)
-    if kind == ids.DUPLICATES_MERGE:
+PICK = re.compile(r"(merge|distinct):(\d{1,18}):(\d{1,18}):(\d{1,3}(?:\.\d{1,6})?)|undo:(\d{1,18})")
+
+
+def read_pick(clicked: Any) -> dict[str, Any] | None:
+    """What the clicked button asks for (its ``data-duplicate``, see ``layouts.duplicates``);
+    None for anything else. Nothing is decided here: Confirm asks the service, which checks
+    the user may decide on these customers."""
+    pick = clicked.get("pick") if isinstance(clicked, dict) else None
+    found = PICK.fullmatch(pick) if isinstance(pick, str) else None
+    if found is None:
+        return None
+    action, first, second, score, decision = found.groups()
+    if decision is not None:
+        return {"action": "undo", "decision": int(decision)}
+    if action == "merge":
         return {"action": "merge", "keep": int(first), "drop": int(second),
                 "score": float(score)}
     return {"action": "distinct", "a": int(first), "b": int(second), "score": float(score)}
@@ -45,17 +54,18 @@ def _target(triggered: Any) -> dict[str, Any] | None:
 @callback(
     Output(ids.DUPLICATES_CONFIRM, "is_open"), Output(ids.DUPLICATES_CONFIRM_TEXT, "children"),
     Output(ids.DUPLICATES_CONFIRM_TARGET, "data"),
-    Input({"type": ids.DUPLICATES_MERGE, "index": ALL}, "n_clicks"),
-    Input({"type": ids.DUPLICATES_DISTINCT, "index": ALL}, "n_clicks"),
-    Input({"type": ids.DUPLICATES_UNDO, "index": ALL}, "n_clicks"),
-    Input(ids.DUPLICATES_CONFIRM_NO, "n_clicks"), prevent_initial_call=True,
+    Input(ids.DUPLICATES_CLICKED, "data"), Input(ids.DUPLICATES_CONFIRM_NO, "n_clicks"),
+    prevent_initial_call=True,
 )
-def ask_to_confirm(_merges: list, _distinct: list, _undos: list, _no: int | None) -> tuple:
+def ask_to_confirm(clicked: Any, _no: int | None) -> tuple:
+    """A button of a pair or of a merge clicked (one store for the page, written by
+    assets/duplicates.js: a pattern-matching button each, 600 of them for 200 pairs, kept
+    the browser busy for minutes when the list arrived)."""
     if ctx.triggered_id == ids.DUPLICATES_CONFIRM_NO:
         return False, no_update, None
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return no_update, no_update, no_update  # the buttons were drawn, not clicked
-    target = _target(ctx.triggered_id)
+    target = read_pick(clicked)
+    if target is None:
+        return no_update, no_update, no_update
     return True, confirm_text(target), target
 
 

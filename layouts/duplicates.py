@@ -5,6 +5,7 @@ confirmed; merges can be undone. ``callbacks/duplicates.py`` fills the page thro
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dash
@@ -18,7 +19,6 @@ from dashboard.web.context import current_user
 from layouts import ids
 from layouts.components.states import empty_state, skeleton
 from layouts.links import customer_link
-from layouts.schemes_parts import button_types
 
 ROLES = ("owner", "manager")
 
@@ -53,7 +53,7 @@ def layout(**_query: Any) -> html.Div:
     body = html.Div([
         dcc.Store(id=ids.DUPLICATES_REFRESH, data=0),
         dcc.Store(id=ids.DUPLICATES_CONFIRM_TARGET, data=None),
-        button_types(ids.DUPLICATES_MERGE, ids.DUPLICATES_DISTINCT, ids.DUPLICATES_UNDO),
+        dcc.Store(id=ids.DUPLICATES_CLICKED),
         html.Div([html.H1(_("Duplicate customers")),
                   html.Div(_("Records that look like the same business: alike names (legal "
                              "forms such as Co., Ltd. or 有限公司 ignored), the same phone or "
@@ -83,6 +83,25 @@ def total_text(review: Any) -> str:
     return shown
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _markdown_text(value: Any) -> str:
+    """``value`` as literal text inside a Markdown table cell (every mark escaped, one line)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split())) or "–"
+
+
+def _details(rows: list[tuple[str, Any]]) -> dcc.Markdown:
+    """A card's facts as one Markdown table (its header row hidden by the stylesheet): one
+    Dash component instead of two per fact. Dash's renderer spends time on every component
+    of a page for every change of its store, so a list of many small components draws in
+    time that grows with the square of their number (50 pairs of 54 components: 7.8 s at
+    50,000 customers). No HTML is allowed in it; every value is escaped."""
+    lines = ["| | |", "|---|---|"] + [f"| {_markdown_text(label)} | {_markdown_text(value)} |"
+                                      for label, value in rows]
+    return dcc.Markdown("\n".join(lines), className="duplicate-details small mt-1")
+
+
 def _card(card: pd.Series, customer_id: int, currency: str) -> html.Div:
     last = card["last_order"]
     rows = [
@@ -96,10 +115,9 @@ def _card(card: pd.Series, customer_id: int, currency: str) -> html.Div:
     return html.Div([
         customer_link(html.Strong(card["name"] or card["code"]), card["code"]),
         html.Span(" " + str(card["code"]), className="text-muted small"),
-        html.Dl([part for label, value in rows for part in (
-            html.Dt(label, className="col-5 fw-normal text-muted"),
-            html.Dd(value if isinstance(value, str) and value else (value or "–"),
-                    className="col-7 mb-0"))], className="row small mb-0 mt-1"),
+        _details([(label, "–" if value is None or (not isinstance(value, str)
+                                                    and pd.isna(value)) else value)
+                  for label, value in rows]),
     ], className="duplicate-card", **{"data-customer": str(customer_id)})
 
 
@@ -119,22 +137,31 @@ def _evidence(pair: dict[str, Any]) -> html.Div:
                               className="h4 mb-1"), html.Div(badges)])
 
 
-def _pair(pair: dict[str, Any], cards: pd.DataFrame, currency: str) -> dbc.Card:
+def _button(text: Any, pick: str, classes: str) -> html.Button:
+    """A plain button whose click ``assets/duplicates.js`` writes into the page's one store
+    (``pick``: what it asks for, read back by ``callbacks.duplicates.read_pick``)."""
+    return html.Button(text, type="button", className=f"btn btn-sm {classes}",
+                       **{"data-duplicate": pick})
+
+
+def _pair(pair: dict[str, Any], cards: pd.DataFrame, currency: str) -> html.Div:
     a, b, score = int(pair["customer_a"]), int(pair["customer_b"]), float(pair["score"])
+    # no id per button: assets/duplicates.js turns a click into one store (DUPLICATES_CLICKED)
     buttons = dbc.ButtonGroup([
-        dbc.Button(_("Keep left, merge right into it"), size="sm", color="primary",
-                   id={"type": ids.DUPLICATES_MERGE, "index": f"{a}-{b}-{score}"}),
-        dbc.Button(_("Keep right, merge left into it"), size="sm", color="primary",
-                   outline=True, id={"type": ids.DUPLICATES_MERGE, "index": f"{b}-{a}-{score}"}),
-        dbc.Button(_("Not a duplicate"), size="sm", color="secondary", outline=True,
-                   id={"type": ids.DUPLICATES_DISTINCT, "index": f"{a}-{b}-{score}"}),
+        _button(_("Keep left, merge right into it"), f"merge:{a}:{b}:{score}",
+                "btn-primary duplicates-merge"),
+        _button(_("Keep right, merge left into it"), f"merge:{b}:{a}:{score}",
+                "btn-outline-primary duplicates-merge"),
+        _button(_("Not a duplicate"), f"distinct:{a}:{b}:{score}",
+                "btn-outline-secondary duplicates-distinct"),
     ], vertical=True, className="w-100")
-    return dbc.Card(dbc.CardBody(dbc.Row([
-        dbc.Col(_card(cards.loc[a], a, currency), md=4),
-        dbc.Col(_evidence(pair), md=2, className="text-center align-self-center"),
-        dbc.Col(_card(cards.loc[b], b, currency), md=4),
-        dbc.Col(buttons, md=2, className="align-self-center"),
-    ])), className="mb-2 duplicate-pair")
+    # one grid (assets/duplicates.css) instead of a card, a row and four columns
+    return html.Div(html.Div([
+        _card(cards.loc[a], a, currency),
+        html.Div(_evidence(pair), className="text-center align-self-center"),
+        _card(cards.loc[b], b, currency),
+        html.Div(buttons, className="align-self-center"),
+    ], className="card-body duplicate-grid"), className="card mb-2 duplicate-pair")
 
 
 def pair_list(review: Any, currency: str) -> Any:
@@ -163,9 +190,8 @@ def merged_list(review: Any) -> Any:
             html.Td(format_date(pd.Timestamp(row["decided_at"]).date())),
             html.Td(_name(review.cards, dropped)), html.Td(_name(review.cards, kept)),
             html.Td(row["username"]),
-            html.Td(dbc.Button([html.I(className="bi bi-arrow-counterclockwise me-1"),
-                                _("Undo")], size="sm", color="danger", outline=True,
-                               id={"type": ids.DUPLICATES_UNDO, "index": int(row["id"])}),
+            html.Td(_button([html.I(className="bi bi-arrow-counterclockwise me-1"), _("Undo")],
+                            f"undo:{int(row['id'])}", "btn-outline-danger duplicates-undo"),
                     className="text-end")]))
     head = html.Thead(html.Tr([html.Th(_("Merged on")), html.Th(_("Merged record")),
                                html.Th(_("Kept record")), html.Th(_("By")), html.Th("")]))

@@ -364,9 +364,9 @@ DUPLICATES_TOTAL = "duplicates-total-div"
 DUPLICATES_LIST = "duplicates-list-div"
 DUPLICATES_MERGED = "duplicates-merged-div"
 DUPLICATES_RESULT = "duplicates-result-alert"
-DUPLICATES_MERGE = "duplicates-merge-button"  # pattern-matching type, index "keep-drop"
-DUPLICATES_DISTINCT = "duplicates-distinct-button"  # pattern-matching type, index "a-b"
-DUPLICATES_UNDO = "duplicates-undo-button"  # pattern-matching type, index: decision id
+# {"pick": "merge:keep:drop:score" | "distinct:a:b:score" | "undo:decision", "n": clicks}:
+# written by assets/duplicates.js from the buttons' data-duplicate attribute
+DUPLICATES_CLICKED = "duplicates-clicked-store"
 DUPLICATES_CONFIRM = "duplicates-confirm-modal"
 DUPLICATES_CONFIRM_TEXT = "duplicates-confirm-text-div"
 DUPLICATES_CONFIRM_TARGET = "duplicates-confirm-target-store"

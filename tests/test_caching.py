@@ -20,10 +20,10 @@ FOLDERS = ("dashboard", "callbacks", "layouts")
 HAND_MADE = {"OrderedDict": {"dashboard/cache.py"}, "WeakKeyDictionary": {"dashboard/db.py"},
              "WeakValueDictionary": set(), "ref": set()}
 # Pure functions of constants computed once: translation catalogs, locales, number patterns,
-# categorical dtypes, the words accepted for customer types, the common-password list and
-# the dummy hash.
+# categorical dtypes, the words accepted for customer types, the common-password list, the
+# dummy hash and the hash of the package's sources (the code version in every cache key).
 MEMOISED = {"dashboard/i18n.py", "dashboard/passwords.py", "dashboard/analytics/abc.py",
-            "dashboard/ingest/values.py", "dashboard/ingest/reasons.py"}
+            "dashboard/ingest/values.py", "dashboard/ingest/reasons.py", "dashboard/cache.py"}
 
 
 def _sources() -> list[tuple[str, ast.AST]]:

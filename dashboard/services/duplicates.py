@@ -26,7 +26,7 @@ from dashboard.scope import Actor
 from dashboard.services.access import authorise_customers, require_role
 
 ROLES = ("owner", "manager")
-MAX_PAIRS = 200
+MAX_PAIRS = 30  # a page of pairs; the next ones come up as these are decided
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,14 @@ def test_pairs_are_merged_and_undone_in_both_languages(site, page) -> None:  # n
     cards = pairs[0].find_elements("css selector", ".duplicate-card")
     kept, merged = (int(c.get_attribute("data-customer")) for c in cards)
     before = (_orders(site, kept), _orders(site, merged))
-    pairs[0].find_element("css selector", "button[id*='duplicates-merge-button']").click()
+    pairs[0].find_element("css selector", "button.duplicates-merge").click()
     _wait_for_confirmation(page)
     assert f"#{merged}" in page.text("#duplicates-confirm-text-div")
     page.find("#duplicates-confirm-yes-button").click()
     page.wait(lambda: "merged" in page.text("#duplicates-result-alert"), "the merge",
               timeout=90)  # the merge recomputes the figures: long on a busy machine
     assert (_orders(site, kept), _orders(site, merged)) == (sum(before), 0)
-    page.find("#duplicates-merged-div button[id*='duplicates-undo-button']").click()
+    page.find("#duplicates-merged-div button.duplicates-undo").click()
     _wait_for_confirmation(page)
     page.find("#duplicates-confirm-yes-button").click()
     page.wait(lambda: "undone" in page.text("#duplicates-result-alert"), "the undo", timeout=90)
