@@ -155,9 +155,14 @@ def first_customer(driver, url: str) -> str:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
     drawn_in(driver, f"{url}/customers")
-    links = driver.find_elements(By.CSS_SELECTOR, "a[href*='/customers/']")
+    # the grid's name links (a.customer-link), not the export links above the grid
+    deadline = time.monotonic() + 60
+    links = []
+    while not links and time.monotonic() < deadline:
+        links = driver.find_elements(By.CSS_SELECTOR, "a.customer-link[href*='/customer/']")
+        time.sleep(0.1)
     hrefs = [a.get_attribute("href") or "" for a in links]
-    codes = [h for h in hrefs if re.search(r"/customers/[^/?]+$", h.split("?")[0])]
+    codes = [h for h in hrefs if re.search(r"/customer/[^/?]+$", h.split("?")[0])]
     if not codes:
         raise RuntimeError("the customer list shows no customer link")
     return codes[0].replace(url, "")
@@ -177,7 +182,7 @@ def measure(url: str, passwords: dict[str, str], roles: list[str],
                 if role != "owner" and page in OWNER_ONLY:
                     continue
                 address = portrait if page == "{portrait}" else page
-                name = "/customers/<code>" if page == "{portrait}" else page
+                name = "/customer/<code>" if page == "{portrait}" else page
                 try:
                     drawn_in(driver, url + address)  # first opening: warms the cache
                     times[(role, name)] = [drawn_in(driver, url + address)

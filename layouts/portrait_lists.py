@@ -235,11 +235,10 @@ def timeline_card(view: Any) -> html.Section:
         entries.append(html.Li([
             html.I(className="bi " + TIMELINE_ICONS.get(str(item["kind"]), "bi-dot"),
                    **{"aria-hidden": "true"}),
-            html.Div([html.Div([html.Span(_timeline_title(item, view.currency),
-                                          className="fw-semibold"),
-                                html.Span(format_date(when.date()) + (
-                                    f" · {item['by']}" if item["by"] else ""),
-                                    className="text-muted small ms-2")]),
+            html.Div([html.Span(_timeline_title(item, view.currency), className="fw-semibold"),
+                      html.Span(format_date(when.date()) + (
+                          f" · {item['by']}" if item["by"] else ""),
+                          className="text-muted small ms-2"),
                       html.P(_timeline_detail(item), className="timeline-text")])],
             className=f"timeline-item timeline-{item['kind']}"))
     return panel(title, html.Ul(entries, className="timeline"),
