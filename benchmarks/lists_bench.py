@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import time
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from web_bench import Timer, _environment, _session_user, _users, ensure_demo  # noqa: E402
+from web_bench import Timer, _session_user, open_demo  # noqa: E402
 
 SORTS = ["revenue", "growth_pct", "last_order_date", "risk_score", "receivable", "overdue",
          "customer_name", "last_visit", "churn_pct", "status"]
@@ -163,20 +162,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cockpit-lists-bench"))
     args = parser.parse_args()
-    ensure_demo(args.data_dir, args.customers, args.orders)
-    os.environ.update(_environment(args.data_dir))
+    runtime, usernames = open_demo(args.data_dir, args.customers, args.orders)
 
-    from dashboard.config import load_settings
     from dashboard.filters import Filters
-    from dashboard.runtime import build_runtime
-    from dashboard.secret_key import ensure_secret_key_file
     from dashboard.services import customer_table
     from dashboard.services import customers as service
 
-    settings = load_settings()
-    ensure_secret_key_file(settings)
-    runtime = build_runtime(load_settings())
-    usernames = _users(runtime)
     actors = _actors(runtime, usernames)
     today = dt.date.today()
     started = time.perf_counter()

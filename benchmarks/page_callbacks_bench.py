@@ -20,7 +20,6 @@ page callback that draws panels).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -30,12 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from web_bench import (  # noqa: E402 - after the path is set
-    _environment,
-    _session_user,
-    _users,
-    ensure_demo,
-)
+from web_bench import _session_user, open_demo  # noqa: E402 - after the path is set
 
 GOAL_MS = 100.0
 
@@ -65,25 +59,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cockpit-web-bench"))
     args = parser.parse_args()
-    ensure_demo(args.data_dir, args.customers, args.orders)
-    os.environ.update(_environment(args.data_dir))
+    runtime, names = open_demo(args.data_dir, args.customers, args.orders)
 
     from flask import g
     from sqlalchemy import select
 
     from app import create_app, settle_collector
-    from dashboard.config import load_settings
     from dashboard.data import users as user_data
     from dashboard.db import session_scope
     from dashboard.models import Customer
-    from dashboard.runtime import build_runtime
-    from dashboard.secret_key import ensure_secret_key_file
     from dashboard.web.context import Client
 
-    settings = load_settings()
-    ensure_secret_key_file(settings)
-    runtime = build_runtime(load_settings())
-    names = _users(runtime)
     app = create_app(runtime.settings, runtime)
     from callbacks.cockpit import update_cockpit
     from callbacks.portrait import update_portrait

@@ -158,6 +158,21 @@ class Timer:
                 print(f"{'':<28} {role:<8} {_percentiles(values)}")
 
 
+def open_demo(data_dir: Path, customers: int, orders: int):  # noqa: ANN201
+    """The benchmark's demo database (built once), this process pointed at it, its runtime
+    and the three benchmark users (owner, manager, rep)."""
+    ensure_demo(data_dir, customers, orders)
+    os.environ.update(_environment(data_dir))
+
+    from dashboard.config import load_settings
+    from dashboard.runtime import build_runtime
+    from dashboard.secret_key import ensure_secret_key_file
+
+    ensure_secret_key_file(load_settings())
+    runtime = build_runtime(load_settings())
+    return runtime, _users(runtime)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=20_000)
@@ -166,18 +181,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cockpit-web-bench"))
     args = parser.parse_args()
-    ensure_demo(args.data_dir, args.customers, args.orders)
-    os.environ.update(_environment(args.data_dir))
+    runtime, usernames = open_demo(args.data_dir, args.customers, args.orders)
 
-    from dashboard.config import load_settings
-    from dashboard.runtime import build_runtime
-    from dashboard.secret_key import ensure_secret_key_file
     from dashboard.services import filters as filter_service
 
-    settings = load_settings()
-    ensure_secret_key_file(settings)
-    runtime = build_runtime(load_settings())
-    usernames = _users(runtime)
     changes = _changes(runtime, usernames, args.changes, args.seed)
     today = filter_service.today(runtime)
     seconds = warm(runtime, [today, today - dt.timedelta(days=30)])
