@@ -13,3 +13,35 @@
     window.scrollTo(0, 0);
   };
 })();
+
+/* Table cells and figures that open an address without being link components
+   (data-href, role=link, tabindex=0: layouts/team.py): a click or Enter navigates in the
+   app; Ctrl, Shift or Meta and the middle button open the address in a new tab. */
+(function () {
+  "use strict";
+  function target(event) {
+    var node = event.target && event.target.closest ? event.target.closest("[data-href].cell-link") : null;
+    var href = node ? node.getAttribute("data-href") : "";
+    return href && href.charAt(0) === "/" && href.charAt(1) !== "/" ? href : "";
+  }
+  function open(event, href) {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button === 1) {
+      event.preventDefault();
+      window.open(href, "_blank", "noopener");
+      return;
+    }
+    window.cockpitNavigate(event, href);
+  }
+  document.addEventListener("click", function (event) {
+    var href = target(event);
+    if (href && event.button === 0) { open(event, href); }
+  });
+  document.addEventListener("auxclick", function (event) {
+    var href = target(event);
+    if (href && event.button === 1) { open(event, href); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var href = event.key === "Enter" ? target(event) : "";
+    if (href) { window.cockpitNavigate({ button: 0, preventDefault: function () { event.preventDefault(); } }, href); }
+  });
+})();

@@ -87,10 +87,22 @@ def note(page: Any) -> str:
              "churning customers.")
 
 
+def _opens(href: str | None) -> dict[str, Any]:
+    """The attributes that make an element open ``href`` (``assets/navigate.js``: a click or
+    Enter changes the address as a link does; Ctrl or middle click opens a new tab). The
+    table's figures are not link components: Dash's renderer draws a page in time growing
+    with the square of its components (docs/decisions.md 229), and link components were 16
+    of a row's 45."""
+    if href is None:
+        return {}
+    return {"data-href": href, "role": "link", "tabIndex": "0"}
+
+
 def _link(text: str, href: str | None, class_name: str = "") -> Any:
+    """A figure inside a cell of several: plain text, or a span that opens ``href``."""
     if href is None:
         return text
-    return dcc.Link(text, href=href, className=class_name)
+    return html.Span(text, className=f"cell-link {class_name}".strip(), **_opens(href))
 
 
 class _Links:
@@ -127,22 +139,24 @@ def _pct(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else format_percent(value)
 
 
-def _cell(content: Any, class_name: str = "text-end") -> html.Td:
-    return html.Td(content, className=class_name)
+def _cell(content: Any, class_name: str = "text-end", href: str | None = None) -> html.Td:
+    """A cell; with ``href`` the whole cell opens it."""
+    if href is None:
+        return html.Td(content, className=class_name)
+    return html.Td(content, className=f"{class_name} cell-link", **_opens(href))
 
 
 def _pair(first: Any, second: Any) -> list[Any]:
-    return [first, html.Span(" / ", className="text-muted"), second]
+    return [first, " / ", second]
 
 
-def _plan(row: dict[str, Any], href: str | None) -> list[Any]:
+def _plan(row: dict[str, Any]) -> list[Any]:
     """Planned contacts made / planned, and the share made (red below 80 %)."""
     share = row["contact_plan_pct"]
     tone = "" if pd.isna(share) else ("text-success" if share >= 100
                                       else "text-danger" if share < 80 else "")
     made = f"{_num(row['planned_made'])} / {_num(row['planned_contacts'])}"
-    return [_link(made, href),
-            html.Div(_pct(share), className=f"small {tone or 'text-muted'}")]
+    return [made, html.Div(_pct(share), className=f"small {tone or 'text-muted'}")]
 
 
 def _row(page: Any, row: dict[str, Any]) -> html.Tr:
@@ -158,30 +172,32 @@ def _row(page: Any, row: dict[str, Any]) -> html.Tr:
                     "text-danger fw-semibold" if row["overdue_followups"] else "")
     tiers = []
     for tier in TIERS:
-        tiers += [html.Span(" · ", className="text-muted")] if tiers else []
+        tiers += [" · "] if tiers else []
         tiers.append(_link(_num(row[f"tier_{tier.lower()}"]), links.customers(tier=tier)))
     segments = page.rep_segments.get(links.rep, []) if links.rep is not None else []
+    everyone = links.customers()
     cells = [
-        html.Th([_link(name, links.customers()),
-                 *([html.Div(", ".join(segments), className="small text-primary")]
-                   if segments else [])], scope="row", className="team-name"),
-        _cell(_link(_num(row["customers"]), links.customers())),
-        *(_cell(_link(_num(row[s]), links.customers(status=s))) for s in STATUS_KEYS),
+        html.Th([name, *([html.Div(", ".join(segments), className="small text-primary")]
+                         if segments else [])], scope="row",
+                className="team-name" + (" cell-link" if everyone else ""), **_opens(everyone)),
+        _cell(_num(row["customers"]), href=everyone),
+        *(_cell(_num(row[s]), href=links.customers(status=s)) for s in STATUS_KEYS),
         _cell(tiers, "text-end text-nowrap"),
-        _cell([_link(_money(row["revenue"], money), links.customers()),
-               html.Div(_money(row["revenue_prev"], money), className="small text-muted")]),
+        _cell([_money(row["revenue"], money),
+               html.Div(_money(row["revenue_prev"], money), className="small text-muted")],
+              href=everyone),
         _cell(_pct(growth), f"text-end {tone}"),
-        _cell(_link(_money(row["target"], money) if row["target"] else "–",
-                    links.page_of(TARGETS_PATH))),
+        _cell(_money(row["target"], money) if row["target"] else "–",
+              href=links.page_of(TARGETS_PATH)),
         _cell(_pct(attainment), f"text-end {at_tone}"),
-        _cell(_link(_money(row["money_at_risk"], money), links.customers(status="churning"))),
-        _cell(_link(_num(row["open_alerts"]), links.page_of(ALERTS_PATH))),
+        _cell(_money(row["money_at_risk"], money), href=links.customers(status="churning")),
+        _cell(_num(row["open_alerts"]), href=links.page_of(ALERTS_PATH)),
         _cell(_pair(_link(_num(row["open_followups"]), links.page_of(FOLLOWUPS_PATH)),
                     overdue), "text-end text-nowrap"),
-        _cell(_pair(_link(_num(row["calls"]), links.customers()),
-                    _link(_num(row["visits"]), links.customers())), "text-end text-nowrap"),
-        _cell(_plan(row, links.page_of(CONTACT_PLAN_PATH)), "text-end text-nowrap"),
-        _cell(_link(_num(row["redemptions"]), links.customers())),
+        _cell(_pair(_num(row["calls"]), _num(row["visits"])), "text-end text-nowrap",
+              href=everyone),
+        _cell(_plan(row), "text-end text-nowrap", href=links.page_of(CONTACT_PLAN_PATH)),
+        _cell(_num(row["redemptions"]), href=everyone),
     ]
     return html.Tr(cells)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.data.fast import read_frame
 from dashboard.models import ContactPlan, Visit
 
 PLAN_COLUMNS = ["id", "source", "label", "channel", "frequency_days", "position"]
@@ -56,12 +57,17 @@ def delete_plan(session: Session, source: str, label: str) -> int:
 
 
 def load_contacts(session: Session, until: dt.date) -> pd.DataFrame:
-    """Every visit and call on or before ``until``: ``customer_id``, ``kind``, ``day``."""
+    """Every visit and call on or before ``until``: ``customer_id``, ``kind``, ``day``.
+    Read straight into columns (``dashboard.data.fast``: the statement holds only a date the
+    server resolved): the team page reads every contact ever made, 220,000 at 50,000
+    customers, a second through result rows."""
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
-    rows = session.execute(select(Visit.customer_id, Visit.kind, Visit.happened_at)
-                           .where(Visit.happened_at < end)).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "kind", "day"])
-    return frame.assign(day=pd.to_datetime(frame["day"]).dt.normalize())
+    day = func.substr(cast(Visit.happened_at, String), 1, 10)  # YYYY-MM-DD in both databases
+    frame = read_frame(session, select(Visit.customer_id, Visit.kind, day)
+                       .where(Visit.happened_at < end),
+                       {"customer_id": "int64", "kind": "object", "day": "object"})
+    return frame.assign(day=pd.to_datetime(frame["day"], format="%Y-%m-%d")
+                        .astype("datetime64[us]"))
 
 
 __all__ = ["PLAN_COLUMNS", "delete_plan", "load_contacts", "delete_plans", "get_plans_of", "load_plans", "set_plan"]

@@ -40,8 +40,8 @@ def test_the_team_page_opens_each_account_managers_customers(site, page) -> None
     _wait_for_team(page)
     assert page.driver.title == "Team · Customer cockpit"
     assert page.horizontal_overflow() == 0
-    first = page.find(".team-table tbody tr td a")  # the first row's customer count
-    count, href = _number(first.text), first.get_attribute("href")
+    first = page.find(".team-table tbody tr td[data-href]")  # the first row's customer count
+    count, href = _number(first.text), first.get_attribute("data-href")
     runtime, actor = site.runtime(), _actor(site, "manager")
     query = href.split("?", 1)[1]
     wanted = filter_service.resolve_filters(runtime, actor, parse_filters(query))
@@ -54,6 +54,18 @@ def test_the_team_page_opens_each_account_managers_customers(site, page) -> None
     assert "Account manager" not in page.text(".team-page")
     page.check_console()
     page.screenshot("team-zh")
+    # a figure opens its customers in the app (assets/navigate.js), by click and by Enter
+    cell = page.find(".team-table tbody tr td[data-href]")
+    wanted = cell.get_attribute("data-href")
+    cell.click()
+    page.wait(lambda: page.driver.current_url.endswith(wanted), "the customers of the figure")
+    page.driver.back()
+    _wait_for_team(page)
+    from selenium.webdriver.common.keys import Keys
+
+    page.find(".team-table tbody tr td[data-href]").send_keys(Keys.ENTER)
+    page.wait(lambda: page.driver.current_url.endswith(wanted), "the customers, by Enter")
+    page.check_console()
 
 
 def test_team_and_follow_ups_fit_a_phone(site, phone) -> None:  # noqa: ANN001

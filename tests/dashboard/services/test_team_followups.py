@@ -276,7 +276,9 @@ def test_the_page_words_follow_ups_and_the_team(runtime, world) -> None:  # noqa
     assert zh_rows[0]["state_name"] == "超期" and zh_rows[0]["kind_name"] == "电子邮件"
     wang = world.reps["Wang"]
     assert "无经手人" not in table and "合计" in table
-    assert f"href='/customers?as_of=2026-11-22&manager={wang}&status=churning'" in table
-    assert f"href='/customers?as_of=2026-11-22&manager={wang}&tier=A'" in table
-    assert f"href='/followups?as_of=2026-11-22&manager={wang}&state=overdue'" in table
+    # figures open their lists through data-href (assets/navigate.js), not link components
+    assert f"data-href='/customers?as_of=2026-11-22&manager={wang}&status=churning'" in table
+    assert f"data-href='/customers?as_of=2026-11-22&manager={wang}&tier=A'" in table
+    assert f"data-href='/followups?as_of=2026-11-22&manager={wang}&state=overdue'" in table
+    assert "Link(" not in table
     assert title == "跟进 · 电子邮件 · 2026年11月22日到期（待处理）"
