@@ -141,25 +141,33 @@ def _order_level(frame: pd.DataFrame, log: ErrorLog, texts: dict) -> pd.DataFram
     amount = frame["amount"].round(LINE_MONEY_DECIMALS)
     given = texts["order_id"] if "order_id" in texts else pd.Series("", index=frame.index,
                                                                       dtype="str")
-    order_no = given.where(given != "", generated_order_numbers(frame))
+    blank = given == ""
+    order_no = given.where(~blank, generated_order_numbers(frame, blank)) if blank.any() \
+        else given
     return frame.assign(order_no=order_no, line_key="", sku=pd.NA,
                         quantity=np.where(amount < 0, -1.0, 1.0), unit_price=amount.abs(),
                         line_amount=amount)
 
 
-def generated_order_numbers(frame: pd.DataFrame) -> pd.Series:
+def generated_order_numbers(frame: pd.DataFrame, wanted: pd.Series | None = None) -> pd.Series:
     """A stable number per order-level row: a hash of customer, date-time, amount and the
-    row's occurrence among identical rows (two equal sales on one day stay two orders)."""
+    row's occurrence among identical rows (two equal sales on one day stay two orders).
+    Only the ``wanted`` rows are hashed (the rows without an order number; the others are
+    "" here), but the occurrence counts every row, as the numbers were first derived."""
     when = frame["order_date"].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
     # to the cent, as the numbers were first derived: they must not change for stored orders
     amount = frame["amount"].round(2).map("{:.2f}".format, na_action="ignore").fillna("")
     customer = frame["customer"] if "customer" in frame else ""
     key = (customer + "|" + when + "|" + amount).astype("str")
     occurrence = key.groupby(key).cumcount().astype("str")
-    text = (key + "|" + occurrence).tolist()
+    text = key + "|" + occurrence
+    if wanted is not None:
+        text = text.loc[wanted]
     # hashlib, not pandas' hashing: the numbers must stay the same across library versions
-    digests = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:20].upper() for t in text]
-    return pd.Series(digests, index=frame.index, dtype="str").radd(GENERATED_PREFIX)
+    digests = [GENERATED_PREFIX + hashlib.sha1(t.encode("utf-8")).hexdigest()[:20].upper()
+               for t in text.tolist()]
+    numbers = pd.Series(digests, index=text.index, dtype="str")
+    return numbers if wanted is None else numbers.reindex(frame.index, fill_value="")
 
 
 def _conflicts(log: ErrorLog, frame: pd.DataFrame, column: str, what: str, *,

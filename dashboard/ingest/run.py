@@ -11,6 +11,7 @@ whole write is one transaction.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from dashboard.data import ingest as store
 from dashboard.data.audit import insert_audit
 from dashboard.data.campaigns import match_redemptions
-from dashboard.data.ingest_orders import write_orders
+from dashboard.data.ingest_orders import OrderWrite, write_orders
 from dashboard.data.rollups import rebuild_rollups, refresh_rollups
 from dashboard.db import bump_data_version, session_scope
 from dashboard.ingest import tables
@@ -184,25 +185,35 @@ def _write_orders(session: Session, checked: Checked, report: ImportReport, batc
     changed |= _count(report, "products",
                       *store.upsert_products(session, found.products, fill_only=True))
     step("orders")
-    written = write_orders(session, found.orders, found.lines, batch_id=batch_id)
+    written = write_orders(session, found.orders, found.lines, batch_id=batch_id,
+                           rebuild_at=_rebuild_at(store.count_rollup_rows(session)))
     _count(report, "orders", written.orders_created, written.orders_updated)
     _count(report, "lines", written.lines_created, written.lines_updated)
     report.deleted["lines"] = written.lines_deleted
     step("rollups")
     if written.changed:
-        update_rollups(session, written.touched)
+        update_rollups(session, written)
         match_redemptions(session)
     return changed or written.changed
 
 
-def update_rollups(session: Session, touched: list) -> None:
+def _rebuild_at(rollup_rows: int) -> int:
+    """How many touched pairs make a rebuild of the rollup: a ``REBUILD_SHARE``-th of its
+    rows (0 into an empty rollup)."""
+    if rollup_rows and not REBUILD_SHARE:
+        return sys.maxsize
+    return -(-rollup_rows // REBUILD_SHARE) if rollup_rows else 0
+
+
+def update_rollups(session: Session, written: OrderWrite) -> None:
     """Refresh the rollup rows of the touched (customer, day) pairs, or rebuild the whole
-    rollup when they are a large part of it: measured, a rebuild costs about as much as
-    refreshing a third of the rows one key at a time (both give the same rows)."""
-    if len(touched) * REBUILD_SHARE >= store.count_rollup_rows(session):
+    rollup when they are a large part of it (``write_orders`` decides, with ``rebuild_at``):
+    measured, a rebuild costs about as much as refreshing a third of the rows one key at a
+    time (both give the same rows)."""
+    if written.rebuild:
         rebuild_rollups(session)
     else:
-        refresh_rollups(session, touched)
+        refresh_rollups(session, written.touched)
 
 
 def _write_customers(session: Session, checked: Checked, report: ImportReport, _batch: int,

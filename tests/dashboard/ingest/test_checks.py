@@ -189,6 +189,25 @@ def test_order_level_rows_get_stable_distinct_numbers() -> None:
     assert tables.orders["is_return"].tolist() == [False, False, True, False]
 
 
+def test_generated_numbers_count_every_identical_row_and_keep_given_numbers() -> None:
+    """Only the rows without an order number get one, and it is the number they always had:
+    sha1 of customer|date-time|amount to the cent|occurrence among every identical row (rows
+    with a number of their own count too)."""
+    import hashlib
+
+    rows = [["order_id", "customer", "order_date", "amount"],
+            ["SO-9", "C1", "2026-03-01", "100"], ["", "C1", "2026-03-01", "100.001"],
+            ["", "C1", "2026-03-01", "100"], ["", "", "2026-03-02", "-20.5"]]
+    checked = parse_upload(csv_bytes(rows), "orders.csv", "orders")
+
+    def number(text: str) -> str:
+        return GENERATED_PREFIX + hashlib.sha1(text.encode()).hexdigest()[:20].upper()
+
+    assert checked.good()["order_no"].tolist() == [
+        "SO-9", number("C1|2026-03-01T00:00:00|100.00|1"),
+        number("C1|2026-03-01T00:00:00|100.00|2"), number("|2026-03-02T00:00:00|-20.50|0")]
+
+
 def test_order_level_rows_with_a_repeated_order_id() -> None:
     rows = [["order_id", "customer", "order_date", "amount"], ["A", "C1", "2026-03-01", "1"],
             ["A", "C1", "2026-03-01", "2"]]
