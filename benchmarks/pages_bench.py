@@ -169,7 +169,7 @@ def first_customer(driver, url: str) -> str:  # noqa: ANN001
 
 
 def measure(url: str, passwords: dict[str, str], roles: list[str],
-            repeat: int) -> dict[tuple[str, str], list[float]]:
+            repeat: int, pages: list[str] = PAGES) -> dict[tuple[str, str], list[float]]:
     times: dict[tuple[str, str], list[float]] = {}
     for role in roles:
         driver = browser()
@@ -178,7 +178,7 @@ def measure(url: str, passwords: dict[str, str], roles: list[str],
             times[(role, "/login (reference)")] = floor
             sign_in(driver, url, role, passwords[role])
             portrait = first_customer(driver, url)
-            for page in PAGES:
+            for page in pages:
                 if role != "owner" and page in OWNER_ONLY:
                     continue
                 address = portrait if page == "{portrait}" else page
@@ -221,13 +221,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--roles", default="owner,rep")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cockpit-pages-bench"))
+    parser.add_argument("--pages", default="",
+                        help="only these pages, comma-separated as listed in PAGES "
+                             "(e.g. /alerts,/team); default every page")
     args = parser.parse_args()
+    pages = [p for p in args.pages.split(",") if p] or PAGES
+    unknown = sorted(set(pages) - set(PAGES))
+    if unknown:
+        sys.exit(f"unknown pages {unknown}; the pages are {', '.join(PAGES)}")
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         sys.exit("needs Debian's chromium and chromium-driver (./scripts/test installs them)")
     passwords = ensure_demo(args.data_dir, args.customers, args.orders)
     server, url = start_server(args.data_dir)
     try:
-        times = measure(url, passwords, args.roles.split(","), args.repeat)
+        times = measure(url, passwords, args.roles.split(","), args.repeat, pages)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,6 +3,7 @@ scoped to the customers the user may see; marking done is audited)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
@@ -12,15 +13,15 @@ from callbacks._runtime import current_actor, current_runtime
 from dashboard.i18n import _, ngettext
 from dashboard.services import alerts as service
 from layouts import ids
-from layouts.alerts import alert_table, count_badge, group_table, rule_options, total_text
+from layouts.alerts import (
+    EVERY_RULE,
+    alert_table,
+    count_badge,
+    group_table,
+    rule_options,
+    total_text,
+)
 from layouts.components.export_menu import export_hrefs
-
-DONE_OUTPUTS_BASE = {
-    "result": Output(ids.ALERTS_RESULT, "children", allow_duplicate=True),
-    "result_open": Output(ids.ALERTS_RESULT, "is_open", allow_duplicate=True),
-    "count": Output(ids.NAV_ALERT_COUNT, "children", allow_duplicate=True),
-    "count_class": Output(ids.NAV_ALERT_COUNT, "className", allow_duplicate=True),
-}
 
 
 @callback(
@@ -46,38 +47,9 @@ def update_alerts(status: str | None, page_number: int | None,
     status = status if status in service.STATUSES else "open"
     first = ctx.triggered_id in (ids.ALERTS_STATUS, ids.ALERTS_RULE)  # a new filter: page 1
     page = service.get_alerts(current_runtime(), current_actor(), status=status,
-                              page=1 if first else (page_number or 1), rule_id=rule or None)
+                              page=1 if first else (page_number or 1), rule_id=None if rule in (None, "", EVERY_RULE) else rule)
     return {"total": total_text(page), "alerts": alert_table(page), "pages": page.pages,
             "page": page.page, "groups": group_table(page), "rules": rule_options(page)}
-
-
-@callback(
-    Output(ids.ALERTS_RULE, "value"),
-    Input({"type": ids.ALERTS_GROUP_SHOW, "index": ALL}, "n_clicks"), prevent_initial_call=True,
-)
-def show_rule_alerts(_clicks: list[int | None]) -> Any:
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return no_update  # the buttons were drawn, not clicked
-    index = ctx.triggered_id["index"]
-    return str(index) if isinstance(index, int) else no_update
-
-
-@callback(
-    Input({"type": ids.ALERTS_GROUP_DONE, "index": ALL}, "n_clicks"),
-    State(ids.ALERTS_REFRESH, "data"),
-    output={**DONE_OUTPUTS_BASE, "refresh": Output(ids.ALERTS_REFRESH, "data",
-                                                   allow_duplicate=True)},
-    prevent_initial_call=True,
-)
-def mark_rule_alerts_done(_clicks: list[int | None], refresh: int | None) -> dict[str, Any]:
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return dict.fromkeys(["refresh", *DONE_OUTPUTS_BASE], no_update)
-    runtime, actor = current_runtime(), current_actor()
-    closed = service.close_rule_alerts(runtime, actor, ctx.triggered_id["index"])
-    text, class_name = count_badge(service.count_open(runtime, actor))
-    return {"refresh": (refresh or 0) + 1,
-            "result": ngettext("{n} alert marked done.", "{n} alerts marked done.", closed),
-            "result_open": True, "count": text, "count_class": class_name}
 
 
 @callback(
@@ -90,7 +62,10 @@ def point_alert_downloads(status: str | None) -> list[str]:
     return export_hrefs(ctx.outputs_list, status=status)
 
 
-DONE_OUTPUTS = {
+ACTION = re.compile(r"(done|show|rule-done):(\d{1,18})")
+
+ACT_OUTPUTS = {
+    "rule": Output(ids.ALERTS_RULE, "value"),
     "refresh": Output(ids.ALERTS_REFRESH, "data"),
     "result": Output(ids.ALERTS_RESULT, "children"),
     "result_open": Output(ids.ALERTS_RESULT, "is_open"),
@@ -99,15 +74,36 @@ DONE_OUTPUTS = {
 }
 
 
+def read_action(clicked: Any) -> tuple[str, int] | None:
+    """What the clicked button asks for (its ``data-alert``, see ``layouts.alerts``): mark an
+    alert done, show a rule's alerts, or mark a rule's alerts done; None for anything else.
+    Nothing is decided here: the service checks the user may act on those alerts."""
+    action = clicked.get("pick") if isinstance(clicked, dict) else None
+    found = ACTION.fullmatch(action) if isinstance(action, str) else None
+    return None if found is None else (found.group(1), int(found.group(2)))
+
+
 @callback(
-    Input({"type": ids.ALERTS_DONE, "index": ALL}, "n_clicks"),
-    State(ids.ALERTS_REFRESH, "data"), output=DONE_OUTPUTS, prevent_initial_call=True,
+    Input(ids.ALERTS_CLICKED, "data"), State(ids.ALERTS_REFRESH, "data"),
+    output=ACT_OUTPUTS, prevent_initial_call=True,
 )
-def mark_alert_done(_clicks: list[int | None], refresh: int | None) -> dict[str, Any]:
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return dict.fromkeys(DONE_OUTPUTS, no_update)  # the buttons were drawn, not clicked
+def act_on_alerts(clicked: Any, refresh: int | None) -> dict[str, Any]:
+    """A button of an alert or of a rule's group clicked (one store for the page, written by
+    assets/alerts.js)."""
+    picked = read_action(clicked)
+    out: dict[str, Any] = dict.fromkeys(ACT_OUTPUTS, no_update)
+    if picked is None:
+        return out
+    action, key = picked
+    if action == "show":
+        return {**out, "rule": str(key)}
     runtime, actor = current_runtime(), current_actor()
-    service.close_alert(runtime, actor, ctx.triggered_id["index"])
+    if action == "done":
+        service.close_alert(runtime, actor, key)
+        result = _("Alert marked done.")
+    else:
+        closed = service.close_rule_alerts(runtime, actor, key)
+        result = ngettext("{n} alert marked done.", "{n} alerts marked done.", closed)
     text, class_name = count_badge(service.count_open(runtime, actor))
-    return {"refresh": (refresh or 0) + 1, "result": _("Alert marked done."),
-            "result_open": True, "count": text, "count_class": class_name}
+    return {**out, "refresh": (refresh or 0) + 1, "result": result, "result_open": True,
+            "count": text, "count_class": class_name}

@@ -21,11 +21,13 @@ from layouts.components.pager import pager
 from layouts.components.states import empty_state, skeleton
 from layouts.links import customer_link
 from layouts.schemes import rule_condition
-from layouts.schemes_parts import button_types
 from layouts.stored_texts import render
 
 ALERT_DOWNLOADS = (("alerts", "xlsx", N_("The alerts listed")),
                    ("alerts", "csv", N_("The alerts listed")))
+# the rule filter's "every rule": not "", which dbc.Select keeps for its hidden placeholder
+# (the box showed blank)
+EVERY_RULE = "all"
 PERCENT_FIGURES = ("risk_change_pct", "churn_probability", "growth_pct", "margin_pct",
                    "return_rate_pct", "revenue_growth_pct", "revenue_vs_own90_pct",
                    "revenue_vs_own365_pct")
@@ -41,7 +43,7 @@ dash.register_page(__name__, path=ALERTS_PATH, name="Alerts", title=lambda **_kw
 def layout(**_query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.ALERTS_REFRESH, data=0),
-        button_types(ids.ALERTS_DONE, ids.ALERTS_GROUP_SHOW, ids.ALERTS_GROUP_DONE),
+        dcc.Store(id=ids.ALERTS_CLICKED),
         html.Div([html.H1(_("Alerts")),
                   html.Div(_("Raised by the segmentation rules for each customer's account "
                              "manager. Open the customer, act, then mark the alert done."),
@@ -60,7 +62,7 @@ def layout(**_query: Any) -> html.Div:
                                     {"label": pgettext("alerts", "All"), "value": "all"}]),
             html.Div([
                 dbc.Label(_("Rule"), html_for=ids.ALERTS_RULE, className="visually-hidden"),
-                dbc.Select(id=ids.ALERTS_RULE, options=[], value="", size="sm",
+                dbc.Select(id=ids.ALERTS_RULE, options=[], value=EVERY_RULE, size="sm",
                            className="alerts-rule"),
                 export_menu(ids.ALERTS_DOWNLOADS, ALERT_DOWNLOADS, status="open"),
             ], className="d-flex gap-2 flex-wrap"),
@@ -79,7 +81,7 @@ def total_text(page: Any) -> str:
              pages=page.pages)
 
 
-def _why(row: dict[str, Any], currency: str) -> Any:
+def _why(row: dict[str, Any], currency: str) -> Any:  # a cell's children
     """The rule's condition in the user's language and the figure when it was raised (the
     stored message, worded for the reader, once the rule is deleted)."""
     if row["rule_id"] is None or pd.isna(row["rule_id"]):
@@ -91,7 +93,15 @@ def _why(row: dict[str, Any], currency: str) -> Any:
     shown = format_number(value, 2) + (" %" if row["figure"] in PERCENT_FIGURES else "")
     then = [] if value is None or (isinstance(value, float) and math.isnan(value)) else [
         html.Span(" · " + _("then {value}", value=shown), className="text-muted")]
-    return html.Span([rule_condition(record), *then])
+    return [rule_condition(record), *then]
+
+
+def _button(text: Any, action: str, classes: str) -> html.Button:
+    """A plain button whose click ``assets/alerts.js`` writes into the page's one store
+    (``ALERTS_CLICKED``; ``action`` is read back by ``callbacks.alerts.read_action``). A
+    pattern-matching button per alert made the page draw slowly (docs/decisions.md 233)."""
+    return html.Button(text, type="button", className=f"btn btn-sm {classes}",
+                       **{"data-alert": action})
 
 
 def _row(row: dict[str, Any], currency: str) -> html.Tr:
@@ -99,17 +109,19 @@ def _row(row: dict[str, Any], currency: str) -> html.Tr:
     customer = customer_link([row["customer_name"] or row["customer_code"],
                               html.Span(" " + row["customer_code"],
                                         className="text-muted small")], row["customer_code"])
-    action: Any = dbc.Button(
-        [html.I(className="bi bi-check2 me-1"), _("Mark done")],
-        id={"type": ids.ALERTS_DONE, "index": int(row["id"])}, size="sm", color="success",
-        outline=True) if row["status"] == "open" else html.Span(
+    key = int(row["id"])
+    action: Any = _button(_("Mark done"), f"done:{key}", "btn-outline-success bi-check2") \
+        if row["status"] == "open" \
+        else html.Span(
         _("done {date}", date=format_date(pd.Timestamp(row["closed_at"]).date()))
         if row["closed_at"] is not None and not pd.isna(row["closed_at"]) else _("done"),
         className="text-muted small")
     if row["status"] == "open":  # hand it on as a follow-up (call, visit or e-mail)
-        action = [dcc.Link([html.I(className="bi bi-check2-square me-1"), _("Follow-up…")],
-                           href=FOLLOWUPS_PATH + encode({"alert": str(int(row["id"]))}),
-                           className="btn btn-outline-primary btn-sm me-1"), action]
+        href = FOLLOWUPS_PATH + encode({"alert": str(key)})
+        # a plain link that assets/navigate.js opens inside the app (decision 231)
+        action = [html.A(_("Follow-up…"), href=href, **{"data-href": href},
+                         className="cell-link btn btn-outline-primary btn-sm me-1 bi-check2-square"),
+                  action]
     rule = row["rule_name"] if isinstance(row["rule_name"], str) else _("(rule deleted)")
     return html.Tr([html.Td(format_date(created)), html.Td(customer),
                     html.Td(row["account_manager"] or "–"), html.Td(rule),
@@ -135,7 +147,7 @@ def rule_options(page: Any) -> list[dict[str, str]]:
     """The rule filter: every rule with alerts of the chosen status, with its count."""
     groups = page.groups if page.groups is not None else pd.DataFrame()
     options = [{"label": _("Every rule ({count})", count=format_number(int(
-        groups["alerts"].sum()) if len(groups) else 0)), "value": ""}]
+        groups["alerts"].sum()) if len(groups) else 0)), "value": EVERY_RULE}]
     for row in groups.to_dict("records"):  # one row per rule
         if row["rule_id"] is None or pd.isna(row["rule_id"]):
             continue
@@ -151,14 +163,11 @@ def _group_row(row: dict[str, Any], status: str) -> html.Tr:
     buttons: list[Any] = []
     if known:
         key = int(row["rule_id"])
-        buttons.append(dbc.Button(_("Show"), id={"type": ids.ALERTS_GROUP_SHOW, "index": key},
-                                  size="sm", color="link", className="p-0 me-3"))
+        buttons.append(_button(_("Show"), f"show:{key}", "btn-link p-0 me-3"))
         if status == "open":
-            buttons.append(dbc.Button(
-                [html.I(className="bi bi-check2-all me-1"),
-                 _("Mark all {count} done", count=format_number(row["alerts"]))],
-                id={"type": ids.ALERTS_GROUP_DONE, "index": key}, size="sm",
-                color="success", outline=True))
+            buttons.append(_button(
+                _("Mark all {count} done", count=format_number(row["alerts"])),
+                f"rule-done:{key}", "btn-outline-success bi-check2-all"))
     since = format_date(pd.Timestamp(row["oldest"]).date())
     return html.Tr([html.Td(html.Strong(name)),
                     html.Td(ngettext("{n} alert", "{n} alerts", int(row["alerts"])),

@@ -41,10 +41,13 @@ def layout(**query: Any) -> html.Div:
     editor = dbc.Row([
         dbc.Col([dbc.Label(_("Band or segment"), html_for=ids.CONTACT_TARGET,
                            className="small mb-1"),
-                 dbc.Select(id=ids.CONTACT_TARGET, options=[], value="")], md=5),
+                 # placeholder: dbc.Select draws a hidden option of its own for ""
+                 dbc.Select(id=ids.CONTACT_TARGET, options=[], value="",
+                            placeholder=_("Choose a band or segment"))], md=5),
         dbc.Col([dbc.Label(_("Contact channel"), html_for=ids.CONTACT_CHANNEL,
                            className="small mb-1"),
-                 dbc.Select(id=ids.CONTACT_CHANNEL, value="phone", options=[
+                 dbc.Select(id=ids.CONTACT_CHANNEL, value="phone", placeholder=_("(no plan)"),
+                            options=[
                      *[{"label": _(name), "value": key} for key, name in CHANNEL_NAMES.items()],
                      {"label": _("(no plan)"), "value": ""}])], md=3),
         dbc.Col([dbc.Label(_("Every (days)"), html_for=ids.CONTACT_FREQUENCY,

@@ -237,13 +237,13 @@ ALERTS_REFRESH = "alerts-refresh-store"
 ALERTS_TOTAL = "alerts-total-div"
 ALERTS_LIST = "alerts-list-div"
 ALERTS_PAGER = "alerts-pager-pagination"
-ALERTS_DONE = "alerts-done-button"  # pattern-matching type
 ALERTS_RESULT = "alerts-result-alert"
 ALERTS_DOWNLOADS = "alerts-download-item"  # pattern-matching type
 ALERTS_RULE = "alerts-rule-select"
 ALERTS_GROUPS = "alerts-groups-div"
-ALERTS_GROUP_SHOW = "alerts-group-show-button"  # pattern-matching type (index: rule id)
-ALERTS_GROUP_DONE = "alerts-group-done-button"  # pattern-matching type (index: rule id)
+# written by assets/alerts.js from the buttons' data-alert attribute ("done:<alert id>",
+# "show:<rule id>", "rule-done:<rule id>")
+ALERTS_CLICKED = "alerts-clicked-store"
 CAMPAIGN_DOWNLOADS = "campaign-download-item"  # pattern-matching type
 USERS_DOWNLOADS = "users-download-item"  # pattern-matching type
 

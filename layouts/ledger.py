@@ -49,8 +49,9 @@ def layout(**query: Any) -> html.Div:
             html.Div([
                 dbc.Label(_("Rule or scheme"), html_for=ids.LEDGER_SOURCE,
                           className="visually-hidden"),
+                # placeholder: dbc.Select draws a hidden option of its own for ""
                 dbc.Select(id=ids.LEDGER_SOURCE, options=[], value="", size="sm",
-                           className="ledger-source"),
+                           placeholder=_("Every rule and scheme"), className="ledger-source"),
                 *[dbc.Button([html.I(className="bi bi-download me-1"), label],
                              id={"type": ids.LEDGER_EXPORT, "index": fmt}, size="sm",
                              color="light") for fmt, label in (("csv", "CSV"),

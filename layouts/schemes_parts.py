@@ -200,7 +200,9 @@ def _and_row(row: tuple[str, str, str, str]) -> dbc.Row:
     figure, operator, value, choice = row
     options = [{"label": _("(no further condition)"), "value": ""}, *_options(FIGURE_NAMES)]
     return dbc.Row([
-        _field(_("and"), dbc.Select(id=figure, options=options, value=""), figure, 5),
+        # placeholder: dbc.Select draws a hidden option of its own for "" (blank otherwise)
+        _field(_("and"), dbc.Select(id=figure, options=options, value="",
+                                    placeholder=_("(no further condition)")), figure, 5),
         _field(_("Comparison"), dbc.Select(id=operator, options=[], value=">"), operator, 3),
         dbc.Col([
             dbc.Label(_("Value"), html_for=value, className="small mb-1"),

@@ -13,6 +13,7 @@ from dashboard.db import session_scope
 from dashboard.models import AuditLog, SegmentRule
 from layouts import ids
 from tests.callbacks.test_schemes_alerts_targets import (  # noqa: F401 - the fixtures
+    _alert_action,
     _body,
     _call,
     _fast_hashing,
@@ -107,7 +108,7 @@ def test_alerts_are_grouped_by_rule_and_acknowledged_in_bulk_within_the_scope(  
     with session_scope(runtime.engine) as s:
         rule_id = s.execute(select(SegmentRule.id)).scalar_one()
     wang = signed_in("rep_wang")
-    done = _call(wang, ids.ALERTS_REFRESH, clicked=(ids.ALERTS_GROUP_DONE, rule_id))
+    done = _alert_action(wang, f"rule-done:{rule_id}")
     assert "1 alert marked done." in _body(done)  # only B is Wang's
     with session_scope(runtime.engine) as s:
         states = dict(s.execute(select(Alert.customer_id, Alert.status)).all())

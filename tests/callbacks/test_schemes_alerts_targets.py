@@ -101,6 +101,13 @@ def _call(client: Browser, output_id: str, values: dict[str, Any] | None = None,
                        headers={"X-CSRFToken": client.csrf})
 
 
+def _alert_action(client: Browser, action: Any):  # noqa: ANN202
+    """A button of the alerts page clicked: assets/alerts.js writes its data-alert into the
+    page's store."""
+    return _call(client, ids.ALERTS_REFRESH, {
+        f"{ids.ALERTS_CLICKED}.data": {"pick": action, "n": 1}, f"{ids.ALERTS_REFRESH}.data": 0})
+
+
 def _body(response) -> str:  # noqa: ANN001
     return json.dumps(response.get_json(), ensure_ascii=False)
 
@@ -262,15 +269,25 @@ def test_alert_count_and_marking_done(runtime, world, signed_in) -> None:  # noq
     assert "B Co" in _body(page) and "C Co" not in _body(page)
     with session_scope(runtime.engine) as s:
         ids_by_customer = dict(s.execute(select(Alert.customer_id, Alert.id)).all())
-    forged = _call(wang, ids.ALERTS_REFRESH,
-                   clicked=(ids.ALERTS_DONE, ids_by_customer[world.customers["C"]]))
+    forged = _alert_action(wang, f"done:{ids_by_customer[world.customers['C']]}")
     assert "not assigned to you" in side_message(forged)
-    done = _call(wang, ids.ALERTS_REFRESH,
-                 clicked=(ids.ALERTS_DONE, ids_by_customer[world.customers["B"]]))
+    done = _alert_action(wang, f"done:{ids_by_customer[world.customers['B']]}")
     out = done.get_json()["response"]
     assert out[ids.NAV_ALERT_COUNT]["className"].endswith("d-none")  # none left
     with session_scope(runtime.engine) as s:
         assert s.get(Alert, ids_by_customer[world.customers["B"]]).status == "done"
+
+
+@pytest.mark.parametrize(("clicked", "expected"), [
+    ({"pick": "done:12", "n": 1}, ("done", 12)), ({"pick": "show:3"}, ("show", 3)),
+    ({"pick": "rule-done:7"}, ("rule-done", 7)), ({"pick": "done:-1"}, None),
+    ({"pick": "done:" + "9" * 19}, None), ({"pick": "done:1;drop"}, None),
+    ({"pick": "close:1"}, None), ({"pick": ["done:1"]}, None), ("done:1", None), (None, None),
+])
+def test_only_the_alert_actions_are_read_from_a_click(clicked: Any, expected: Any) -> None:
+    from callbacks.alerts import read_action
+
+    assert read_action(clicked) == expected
 
 
 def test_targets_by_hand_file_check_and_report(runtime, world, signed_in) -> None:  # noqa: ANN001
