@@ -87,6 +87,19 @@ PERIOD_COLUMNS = ["customer_id", "channel", "frequency_days", "planned", "made",
                   "made_on_plan"]
 
 
+def contact_counts(contacts: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per customer with a call or a visit from ``start`` to ``end`` (days, both included):
+    ``customer_id``, ``calls``, ``visits`` (the team page's columns; ``contacts`` as
+    ``dashboard.data.contact_plans.load_contacts`` reads them)."""
+    day = contacts["day"]
+    inside = contacts.loc[(day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))]
+    kind = inside["kind"]
+    counts = pd.DataFrame({"customer_id": inside["customer_id"].to_numpy(dtype=np.int64),
+                           "calls": (kind == "call").to_numpy(dtype=np.int64),
+                           "visits": (kind == "visit").to_numpy(dtype=np.int64)})
+    return counts.groupby("customer_id", as_index=False, sort=True).sum()
+
+
 def planned_contacts(plans: pd.DataFrame, contacts: pd.DataFrame, start: dt.date,
                      end: dt.date) -> pd.DataFrame:
     """Per planned customer (``plans`` from :func:`customer_plans`) the contacts the plan

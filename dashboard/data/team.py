@@ -55,9 +55,14 @@ def load_redemption_counts(session: Session, start: dt.date, end: dt.date) -> pd
     return _frame(session, stmt, ["customer_id", "redemptions"])
 
 
-def load_team_activity(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """``ACTIVITY_COLUMNS`` for every customer with any of them (others count 0)."""
-    parts = [load_open_alert_counts(session, end), load_contact_counts(session, start, end),
+def load_team_activity(session: Session, start: dt.date, end: dt.date,
+                       contact_counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``ACTIVITY_COLUMNS`` for every customer with any of them (others count 0); the calls
+    and visits are ``contact_counts`` when given (the same columns as
+    ``load_contact_counts``, counted from the cached contacts)."""
+    contacts = load_contact_counts(session, start, end) if contact_counts is None \
+        else contact_counts
+    parts = [load_open_alert_counts(session, end), contacts,
              load_redemption_counts(session, start, end)]
     merged = pd.DataFrame({"customer_id": pd.Series(dtype="int64")})
     for part in parts:

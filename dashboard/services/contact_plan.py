@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.analytics.contact_plan import (
     CHANNELS,
     PERIOD_COLUMNS,
+    contact_counts,
     contact_status,
     customer_plans,
     planned_contacts,
@@ -108,9 +109,17 @@ def period_plan(runtime: Runtime, actor: Actor, customer_ids: Any, start: dt.dat
                 end: dt.date) -> pd.DataFrame:
     """Per customer of ``customer_ids`` with a plan: the contacts it sets from ``start`` to
     ``end`` and those made (``analytics.contact_plan.PERIOD_COLUMNS``)."""
+    return period_contacts(runtime, actor, customer_ids, start, end)[0]
+
+
+def period_contacts(runtime: Runtime, actor: Actor, customer_ids: Any, start: dt.date,
+                    end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``period_plan`` and every customer's calls and visits from ``start`` to ``end``
+    (``analytics.contact_plan.contact_counts``), both from the cached contacts."""
     _plans, placed, contacts = _plans_and_contacts(runtime, actor, end)
     placed = placed.loc[placed["customer_id"].isin(pd.Series(customer_ids, dtype="int64"))]
-    return planned_contacts(placed.reset_index(drop=True), contacts, start, end)
+    return (planned_contacts(placed.reset_index(drop=True), contacts, start, end),
+            contact_counts(contacts, start, end))
 
 
 @dataclass(frozen=True)
@@ -200,4 +209,4 @@ def set_contact_plan(runtime: Runtime, actor: Actor, source: Any, label: Any, ch
 
 
 __all__ = ["PERIOD_COLUMNS", "ContactPlanView", "PlanPeriodView", "get_contact_plan",
-           "get_plan_period", "period_plan", "plan_targets", "set_contact_plan"]
+           "get_plan_period", "period_contacts", "period_plan", "plan_targets", "set_contact_plan"]

@@ -30,7 +30,7 @@ from dashboard.runtime import Runtime
 from dashboard.scope import Actor
 from dashboard.services import customer_table
 from dashboard.services import filters as filter_service
-from dashboard.services.contact_plan import period_plan
+from dashboard.services.contact_plan import period_contacts
 from dashboard.services.targets import monthly_actuals
 
 
@@ -95,12 +95,14 @@ def team_frame(runtime: Runtime, actor: Actor, filters: Filters,
     table = customer_table.scoped_table(runtime, actor, filters) if table is None else table
     bounds = period_bounds(filters.as_of, filters.period)
     first_month = bounds.start.replace(day=1)
+    # calls and visits counted from the cached contacts (decision 232), not read again
+    plan, contacts = period_contacts(runtime, actor, table["customer_id"], bounds.start,
+                                     bounds.end)
     with session_scope(runtime.engine) as session:
-        activity = data.load_team_activity(session, bounds.start, bounds.end)
+        activity = data.load_team_activity(session, bounds.start, bounds.end, contacts)
         targets = targets_data.load_targets(session, first_month, bounds.end,
                                             table["customer_id"].to_numpy())
         followups = load_followup_counts(session, actor, bounds.end)
-    plan = period_plan(runtime, actor, table["customer_id"], bounds.start, bounds.end)
     return figures.team_table(table, activity,
                               figures.period_targets(targets, bounds.start, bounds.end),
                               followups, plan)

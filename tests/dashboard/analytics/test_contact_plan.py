@@ -63,3 +63,14 @@ def test_visited_but_low_value() -> None:
     # 3 (e-mail plan) was visited 10 Nov; 2's visit (1 Aug) is older than 90 days; 5's visit
     # is after the as-of date; 1 has a visit plan
     assert low[["customer_id", "channel", "visits"]].values.tolist() == [[3, "email", 1]]
+
+
+def test_calls_and_visits_counted_in_a_period_by_hand() -> None:
+    from dashboard.analytics.contact_plan import contact_counts
+
+    contacts = CONTACTS.assign(day=pd.to_datetime(CONTACTS["day"]))
+    counts = contact_counts(contacts, D(2026, 10, 1), D(2026, 11, 20))
+    # 1: the 20 Nov call and the 1 Nov visit (both ends count); 2: the 1 Oct call only;
+    # 3: one visit; 5: the 20 Oct call (its 30 Nov visit is after the period)
+    assert counts.values.tolist() == [[1, 1, 1], [2, 1, 0], [3, 0, 1], [5, 1, 0]]
+    assert contact_counts(contacts, D(2027, 1, 1), D(2027, 1, 31)).empty
