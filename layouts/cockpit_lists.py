@@ -27,7 +27,7 @@ from layouts.components.cards import panel
 from layouts.components.states import empty_state, error_alert
 from layouts.customer_grid import Formats, portrait_href
 from layouts.figures import BAD, GOOD
-from layouts.links import cockpit_link
+from layouts.links import cockpit_link, opens
 
 WIDE_ONLY = "d-none d-sm-table-cell"  # the "before" column is left out on a phone
 
@@ -57,8 +57,10 @@ def _mover_rows(view: Any, metric: str, rows: pd.DataFrame,
             _("from net returns") if before < 0 else _("from nothing"))
         name = name if isinstance(name, str) and name else code
         out.append(html.Tr([
-            html.Td(dcc.Link(name, href=portrait_href(code, same_view)), className="name",
-                    title=f"{name} ({code})", **{"data-code": code}),  # code shown by CSS
+            # the cell opens the portrait itself (no link component: decision 236); the code
+            # is shown by CSS
+            html.Td(name, className="name cell-link", title=f"{name} ({code})",
+                    **{"data-code": code}, **opens(portrait_href(code, same_view))),
             html.Td(_amount(before, fmt=fmt), className=f"num {WIDE_ONLY}"),
             html.Td(_amount(after, fmt=fmt), className="num"),
             html.Td(_amount(change, signed=True, fmt=fmt), className="num fw-semibold",

@@ -22,6 +22,17 @@ from dashboard.filters import (
 )
 
 
+def opens(href: str | None) -> dict[str, Any]:
+    """The attributes that make an element (a table cell, a span) open ``href`` without being
+    a link component (``assets/navigate.js``: a click or Enter changes the address as a link
+    does; Ctrl or middle click opens a new tab). Give the element the class ``cell-link``.
+    Dash's renderer draws a page in time growing with the square of its components
+    (docs/decisions.md 229); a cell that is its own link saves one per figure."""
+    if href is None:
+        return {}
+    return {"data-href": href, "role": "link", "tabIndex": "0"}
+
+
 def customers_link(children: Any, filters: AnyFilters, selector: Selector, *,
                    today: Any = None, default_period: str | None = DEFAULT_PERIOD,
                    **props: Any) -> dcc.Link:
@@ -48,4 +59,4 @@ def campaign_link(children: Any, campaign_id: Any, **props: Any) -> dcc.Link:
     return dcc.Link(children, href=campaign_path(campaign_id), **props)
 
 
-__all__ = ["campaign_link", "cockpit_link", "customer_link", "customers_link"]
+__all__ = ["campaign_link", "cockpit_link", "customer_link", "customers_link", "opens"]

@@ -35,6 +35,7 @@ from layouts.components.export_menu import export_menu
 from layouts.components.states import empty_state, skeleton
 from layouts.figures import BAD, GOOD, new_figure
 from layouts.labels import status_name
+from layouts.links import opens
 from layouts.portrait_cards import _month_tick
 
 TEAM_DOWNLOADS = (("team", "xlsx", N_("The team table")), ("team", "csv", N_("The team table")))
@@ -87,22 +88,11 @@ def note(page: Any) -> str:
              "churning customers.")
 
 
-def _opens(href: str | None) -> dict[str, Any]:
-    """The attributes that make an element open ``href`` (``assets/navigate.js``: a click or
-    Enter changes the address as a link does; Ctrl or middle click opens a new tab). The
-    table's figures are not link components: Dash's renderer draws a page in time growing
-    with the square of its components (docs/decisions.md 229), and link components were 16
-    of a row's 45."""
-    if href is None:
-        return {}
-    return {"data-href": href, "role": "link", "tabIndex": "0"}
-
-
 def _link(text: str, href: str | None, class_name: str = "") -> Any:
     """A figure inside a cell of several: plain text, or a span that opens ``href``."""
     if href is None:
         return text
-    return html.Span(text, className=f"cell-link {class_name}".strip(), **_opens(href))
+    return html.Span(text, className=f"cell-link {class_name}".strip(), **opens(href))
 
 
 class _Links:
@@ -143,7 +133,7 @@ def _cell(content: Any, class_name: str = "text-end", href: str | None = None) -
     """A cell; with ``href`` the whole cell opens it."""
     if href is None:
         return html.Td(content, className=class_name)
-    return html.Td(content, className=f"{class_name} cell-link", **_opens(href))
+    return html.Td(content, className=f"{class_name} cell-link", **opens(href))
 
 
 def _pair(first: Any, second: Any) -> list[Any]:
@@ -179,7 +169,7 @@ def _row(page: Any, row: dict[str, Any]) -> html.Tr:
     cells = [
         html.Th([name, *([html.Div(", ".join(segments), className="small text-primary")]
                          if segments else [])], scope="row",
-                className="team-name" + (" cell-link" if everyone else ""), **_opens(everyone)),
+                className="team-name" + (" cell-link" if everyone else ""), **opens(everyone)),
         _cell(_num(row["customers"]), href=everyone),
         *(_cell(_num(row[s]), href=links.customers(status=s)) for s in STATUS_KEYS),
         _cell(tiers, "text-end text-nowrap"),

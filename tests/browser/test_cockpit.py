@@ -125,6 +125,14 @@ def test_a_matrix_cell_and_a_status_count_open_exactly_those_customers(site, pag
     page.wait(lambda: "status=churning" in page.path_and_query, "the churning list")
     assert page.path_and_query == "/customers?period=90d&status=churning"
     assert churning == _expected(site, page.path_and_query)
+    page.driver.back()
+    page.wait(lambda: page.path_and_query == "/?period=90d", "back on the cockpit")
+    page.wait_for_cockpit()
+    mover = page.find(".mover-table td.name.cell-link")  # the cell itself opens the portrait
+    code, href = mover.get_attribute("data-code"), mover.get_attribute("data-href")
+    assert href == f"/customer/{code}?period=90d"
+    page.driver.execute_script("arguments[0].click();", mover)
+    page.wait(lambda: page.path_and_query == href, "the mover's portrait")
 
 
 def test_a_call_logged_from_call_first(site, page) -> None:  # noqa: ANN001

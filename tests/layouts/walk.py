@@ -29,8 +29,15 @@ def text(node: Any) -> str:
 
 
 def links(node: Any) -> list[tuple[str, str]]:
-    """(href, text) of every ``dcc.Link`` under ``node``."""
-    return [(n.href, text(n.children)) for n in walk(node) if isinstance(n, dcc.Link)]
+    """(href, text) of every ``dcc.Link`` under ``node`` and of every element that opens an
+    address itself (``data-href``: ``layouts.links.opens``)."""
+    found = []
+    for n in walk(node):
+        if isinstance(n, dcc.Link):
+            found.append((n.href, text(n.children)))
+        elif isinstance(n, Component) and getattr(n, "data-href", None):
+            found.append((getattr(n, "data-href"), text(n.children)))
+    return found
 
 
 def ids(node: Any) -> set[Any]:
