@@ -123,9 +123,17 @@ def _row(row: dict[str, Any], currency: str) -> html.Tr:
                          className="cell-link btn btn-outline-primary btn-sm me-1 bi-check2-square"),
                   action]
     rule = row["rule_name"] if isinstance(row["rule_name"], str) else _("(rule deleted)")
-    return html.Tr([html.Td(format_date(created)), html.Td(customer),
-                    html.Td(row["account_manager"] or "–"), html.Td(rule),
-                    html.Td(_why(row, currency)), html.Td(action, className="text-end")])
+    # data-label: on a phone each alert is a card and the cells name themselves (CSS)
+    return html.Tr([html.Td(format_date(created), **_label(_("Raised"))),
+                    html.Td(customer, className="alert-customer"),
+                    html.Td(row["account_manager"] or "–", **_label(_("Account manager"))),
+                    html.Td(rule, **_label(_("Rule"))),
+                    html.Td(_why(row, currency), **_label(_("Why"))),
+                    html.Td(action, className="text-end alert-actions")])
+
+
+def _label(text: str) -> dict[str, str]:
+    return {"data-label": text}
 
 
 def alert_table(page: Any) -> Any:
@@ -139,7 +147,8 @@ def alert_table(page: Any) -> Any:
                                html.Th(_("Account manager")), html.Th(_("Rule")),
                                html.Th(_("Why")), html.Th("")]))
     body = html.Tbody([_row(r, page.currency) for r in page.rows.to_dict("records")])  # one page of rows
-    return html.Div(html.Table([head, body], className="table table-sm align-middle mb-0"),
+    return html.Div(html.Table([head, body],
+                               className="table table-sm align-middle mb-0 alerts-table"),
                     className="table-responsive panel")
 
 
@@ -185,7 +194,8 @@ def group_table(page: Any) -> Any:
         return None
     body = html.Tbody([_group_row(r, page.status) for r in groups.to_dict("records")])
     return html.Div([html.H2(_("By rule"), className="h6 mb-1"),
-                     html.Div(html.Table(body, className="table table-sm align-middle mb-0"),
+                     html.Div(html.Table(body, className="table table-sm align-middle mb-0 "
+                                                         "alerts-groups-table"),
                               className="table-responsive panel")])
 
 
