@@ -198,7 +198,8 @@ def measure(url: str, passwords: dict[str, str], roles: list[str],
 
 
 def _fmt(values: list[float]) -> str:
-    return f"median {statistics.median(values):5.2f} s   worst {max(values):5.2f} s"
+    each = " ".join(f"{v:.2f}" for v in values)
+    return f"median {statistics.median(values):5.2f} s   worst {max(values):5.2f} s   ({each})"
 
 
 def report(times: dict[tuple[str, str], list[float]]) -> int:
