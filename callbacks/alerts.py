@@ -89,7 +89,7 @@ def read_action(clicked: Any) -> tuple[str, int] | None:
 )
 def act_on_alerts(clicked: Any, refresh: int | None) -> dict[str, Any]:
     """A button of an alert or of a rule's group clicked (one store for the page, written by
-    assets/alerts.js)."""
+    assets/clicked.js)."""
     picked = read_action(clicked)
     out: dict[str, Any] = dict.fromkeys(ACT_OUTPUTS, no_update)
     if picked is None:

@@ -59,7 +59,7 @@ def read_pick(clicked: Any) -> dict[str, Any] | None:
 )
 def ask_to_confirm(clicked: Any, _no: int | None) -> tuple:
     """A button of a pair or of a merge clicked (one store for the page, written by
-    assets/duplicates.js: a pattern-matching button each, 600 of them for 200 pairs, kept
+    assets/clicked.js: a pattern-matching button each, 600 of them for 200 pairs, kept
     the browser busy for minutes when the list arrived)."""
     if ctx.triggered_id == ids.DUPLICATES_CONFIRM_NO:
         return False, no_update, None

@@ -89,7 +89,7 @@ def search_target_customers(text: str | None, value: str | None,
     prevent_initial_call=True,
 )
 def pick_target_customer(picked: Any) -> Any:
-    """A customer's name clicked in the summary table (assets/targets.js): one store for the
+    """A customer's name clicked in the summary table (assets/clicked.js): one store for the
     whole table, not a pattern-matching button per row, whose 200 inputs made the browser run
     the page-content callback a second time after the table arrived."""
     chosen = picked.get("customer") if isinstance(picked, dict) else None

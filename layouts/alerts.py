@@ -97,7 +97,7 @@ def _why(row: dict[str, Any], currency: str) -> Any:  # a cell's children
 
 
 def _button(text: Any, action: str, classes: str) -> html.Button:
-    """A plain button whose click ``assets/alerts.js`` writes into the page's one store
+    """A plain button whose click ``assets/clicked.js`` writes into the page's one store
     (``ALERTS_CLICKED``; ``action`` is read back by ``callbacks.alerts.read_action``). A
     pattern-matching button per alert made the page draw slowly (docs/decisions.md 233)."""
     return html.Button(text, type="button", className=f"btn btn-sm {classes}",

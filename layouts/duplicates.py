@@ -138,7 +138,7 @@ def _evidence(pair: dict[str, Any]) -> html.Div:
 
 
 def _button(text: Any, pick: str, classes: str) -> html.Button:
-    """A plain button whose click ``assets/duplicates.js`` writes into the page's one store
+    """A plain button whose click ``assets/clicked.js`` writes into the page's one store
     (``pick``: what it asks for, read back by ``callbacks.duplicates.read_pick``)."""
     return html.Button(text, type="button", className=f"btn btn-sm {classes}",
                        **{"data-duplicate": pick})
@@ -146,7 +146,7 @@ def _button(text: Any, pick: str, classes: str) -> html.Button:
 
 def _pair(pair: dict[str, Any], cards: pd.DataFrame, currency: str) -> html.Div:
     a, b, score = int(pair["customer_a"]), int(pair["customer_b"]), float(pair["score"])
-    # no id per button: assets/duplicates.js turns a click into one store (DUPLICATES_CLICKED)
+    # no id per button: assets/clicked.js turns a click into one store (DUPLICATES_CLICKED)
     buttons = dbc.ButtonGroup([
         _button(_("Keep left, merge right into it"), f"merge:{a}:{b}:{score}",
                 "btn-primary duplicates-merge"),

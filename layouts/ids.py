@@ -241,7 +241,7 @@ ALERTS_RESULT = "alerts-result-alert"
 ALERTS_DOWNLOADS = "alerts-download-item"  # pattern-matching type
 ALERTS_RULE = "alerts-rule-select"
 ALERTS_GROUPS = "alerts-groups-div"
-# written by assets/alerts.js from the buttons' data-alert attribute ("done:<alert id>",
+# written by assets/clicked.js from the buttons' data-alert attribute ("done:<alert id>",
 # "show:<rule id>", "rule-done:<rule id>")
 ALERTS_CLICKED = "alerts-clicked-store"
 CAMPAIGN_DOWNLOADS = "campaign-download-item"  # pattern-matching type
@@ -261,7 +261,7 @@ TARGETS_AMOUNT = "targets-amount-input"
 TARGETS_SAVE = "targets-save-button"
 TARGETS_EDIT_CARD = "targets-edit-card-div"
 TARGETS_EDIT_RESULT = "targets-edit-result-div"
-TARGETS_PICKED = "targets-picked-store"  # {"customer": id, "n": clicks}: assets/targets.js
+TARGETS_PICKED = "targets-picked-store"  # {"customer": id, "n": clicks}: assets/clicked.js
 TARGETS_UPLOAD = "targets-upload"
 TARGETS_PREVIEW = "targets-preview-div"
 TARGETS_SKIP_BAD = "targets-skip-bad-checkbox"
@@ -365,7 +365,7 @@ DUPLICATES_LIST = "duplicates-list-div"
 DUPLICATES_MERGED = "duplicates-merged-div"
 DUPLICATES_RESULT = "duplicates-result-alert"
 # {"pick": "merge:keep:drop:score" | "distinct:a:b:score" | "undo:decision", "n": clicks}:
-# written by assets/duplicates.js from the buttons' data-duplicate attribute
+# written by assets/clicked.js from the buttons' data-duplicate attribute
 DUPLICATES_CLICKED = "duplicates-clicked-store"
 DUPLICATES_CONFIRM = "duplicates-confirm-modal"
 DUPLICATES_CONFIRM_TEXT = "duplicates-confirm-text-div"

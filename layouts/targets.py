@@ -156,7 +156,7 @@ def summary_table(page: Any) -> Any:
                            icon="bi-bullseye")
     rows = []
     for row in page.summary.head(TABLE_ROWS).to_dict("records"):  # at most TABLE_ROWS
-        # no id per row: assets/targets.js turns a click into one store (TARGETS_PICKED)
+        # no id per row: assets/clicked.js turns a click into one store (TARGETS_PICKED)
         pick = html.Button(row["customer_name"] or row["customer_code"], type="button",
                            className="btn btn-link btn-sm p-0 text-start targets-pick",
                            **{"data-customer": str(int(row["customer_id"]))})

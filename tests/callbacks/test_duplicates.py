@@ -81,7 +81,7 @@ def _list(client: Browser):  # noqa: ANN202
 
 
 def _click(client: Browser, pick: Any):  # noqa: ANN202
-    """A button clicked: assets/duplicates.js writes its data-duplicate into the store."""
+    """A button clicked: assets/clicked.js writes its data-duplicate into the store."""
     key = find_callback(client.app, ids.DUPLICATES_CONFIRM_TEXT)
     return _post(client, key, callback_body(client.app, key, {
         f"{ids.DUPLICATES_CLICKED}.data": {"pick": pick, "n": 1}}))

@@ -102,7 +102,7 @@ def _call(client: Browser, output_id: str, values: dict[str, Any] | None = None,
 
 
 def _alert_action(client: Browser, action: Any):  # noqa: ANN202
-    """A button of the alerts page clicked: assets/alerts.js writes its data-alert into the
+    """A button of the alerts page clicked: assets/clicked.js writes its data-alert into the
     page's store."""
     return _call(client, ids.ALERTS_REFRESH, {
         f"{ids.ALERTS_CLICKED}.data": {"pick": action, "n": 1}, f"{ids.ALERTS_REFRESH}.data": 0})
