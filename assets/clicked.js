@@ -12,7 +12,9 @@
       store: "duplicates-clicked-store",
       form: /^(?:(?:merge|distinct):[0-9]{1,18}:[0-9]{1,18}:[0-9]{1,3}(?:\.[0-9]{1,6})?|undo:[0-9]{1,18})$/ },
     { within: ".alerts-page", attribute: "data-alert", key: "pick",
-      store: "alerts-clicked-store", form: /^(?:done|show|rule-done):[0-9]{1,18}$/ }
+      store: "alerts-clicked-store", form: /^(?:done|show|rule-done):[0-9]{1,18}$/ },
+    { within: "#cockpit-call-first-div", attribute: "data-customer", key: "customer",
+      store: "cockpit-call-clicked-store", form: /^[0-9]{1,18}$/ }
   ];
   var clicks = 0;
   document.addEventListener("click", function (event) {

@@ -5,9 +5,10 @@ costs no figure work; its panels are built again on every call (components are n
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from dash import ALL, Input, Output, ctx
+from dash import Input, Output
 from dash.exceptions import PreventUpdate
 
 from callbacks import callback
@@ -21,6 +22,7 @@ from layouts.cockpit_lists import backtest_panel, empty_panel, movers_panel
 from layouts.cockpit_panels import headline, kpi_cards, matrix_panel, status_panel, tiers_panel
 from layouts.components.contact_dialog import ContactDialog, contact_request, saved_text
 
+CUSTOMER = re.compile(r"[0-9]{1,18}")
 PANELS = {"kpis": (ids.COCKPIT_KPIS, kpi_cards), "status": (ids.COCKPIT_STATUS, status_panel),
           "tiers": (ids.COCKPIT_TIERS, tiers_panel), "matrix": (ids.COCKPIT_MATRIX, matrix_panel),
           "movers": (ids.COCKPIT_MOVERS, movers_panel),
@@ -45,17 +47,25 @@ def update_cockpit(query: dict[str, Any] | None) -> dict[str, Any]:
                 **{name: render(view) for name, (_panel, render) in PANELS.items()}}
 
 
+def read_call(clicked: Any) -> int | None:
+    """The customer whose Call first button was clicked (``{"customer": "<id>", "n": ...}``
+    from assets/clicked.js); None for anything else."""
+    customer = clicked.get("customer") if isinstance(clicked, dict) else None
+    if not isinstance(customer, str) or not CUSTOMER.fullmatch(customer):
+        return None
+    return int(customer)
+
+
 @callback(Output(ContactDialog.ids.request(ids.COCKPIT_CONTACT), "data"),
-          Input({"type": ids.COCKPIT_CALL_BUTTON, "index": ALL}, "n_clicks"),
-          prevent_initial_call=True)
-def open_cockpit_contact(clicks: list[int | None]) -> dict[str, Any]:
-    """A Call first row's button opens the dialog for that customer (checked by the contacts
-    service when it opens and when it saves)."""
-    target = ctx.triggered_id
-    if not isinstance(target, dict) or not any(clicks or []) or not (
-            ctx.triggered and ctx.triggered[0].get("value")):
-        raise PreventUpdate  # the panel was drawn again, nothing clicked
-    return contact_request(target.get("index"), "call")
+          Input(ids.COCKPIT_CALL_CLICKED, "data"), prevent_initial_call=True)
+def open_cockpit_contact(clicked: Any) -> dict[str, Any]:
+    """A Call first row's button opens the dialog for that customer (one store for the
+    panel, written by assets/clicked.js; checked by the contacts service when it opens and
+    when it saves)."""
+    customer = read_call(clicked)
+    if customer is None:
+        raise PreventUpdate
+    return contact_request(customer, "call")
 
 
 @callback(Output(ids.COCKPIT_RESULT, "children"), Output(ids.COCKPIT_RESULT, "is_open"),

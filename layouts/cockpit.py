@@ -46,6 +46,7 @@ def layout(**query: Any) -> html.Div:
         dbc.Alert(id=ids.COCKPIT_RESULT, is_open=False, dismissable=True, duration=6000,
                   color="success"),
         ContactDialog(ids.COCKPIT_CONTACT),
+        dcc.Store(id=ids.COCKPIT_CALL_CLICKED),
         html.Div([
             html.Div([kpi_skeleton() for _i in range(KPI_COUNT)], id=ids.COCKPIT_KPIS,
                      className="kpi-grid"),

@@ -13,7 +13,6 @@ from dash import dcc, html
 
 from dashboard.filters import encode, filter_params
 from dashboard.i18n import _, format_money, format_number, format_percent
-from layouts import ids
 from layouts.components.cards import panel
 from layouts.customer_grid import portrait_href
 from layouts.labels import status_name
@@ -61,10 +60,11 @@ def _row(view: Any, row: dict[str, Any], same_view: str) -> html.Li:
         html.Div(call_reason(row, view.horizon_days), className="small call-first-reason"),
         html.Div([
             html.Span(_("Account manager: {name}", name=manager), className="small text-muted"),
+            # no id per button: assets/clicked.js writes a click into one store
             html.Button([html.I(className="bi bi-telephone me-1"), _("Log a call")],
-                        id={"type": ids.COCKPIT_CALL_BUTTON, "index": int(row["customer_id"])},
-                        className="btn btn-sm btn-outline-primary", n_clicks=0,
-                        title=_("Log a call or visit")),
+                        type="button", className="btn btn-sm btn-outline-primary",
+                        title=_("Log a call or visit"),
+                        **{"data-customer": str(int(row["customer_id"]))}),
         ], className="call-first-bottom"),
     ], className="call-first-item")
 

@@ -33,7 +33,8 @@ COCKPIT_BACKTEST = "cockpit-backtest-div"
 COCKPIT_EMPTY = "cockpit-empty-div"
 COCKPIT_PANELS = "cockpit-panels-div"
 COCKPIT_CALL_FIRST = "cockpit-call-first-div"
-COCKPIT_CALL_BUTTON = "cockpit-call-button"  # pattern-matching type, index: customer id
+# {"customer": id, "n": clicks}: written by assets/clicked.js from a Call first button
+COCKPIT_CALL_CLICKED = "cockpit-call-clicked-store"
 COCKPIT_RESULT = "cockpit-result-alert"
 COCKPIT_CONTACT = "cockpit-contact-dialog"  # its ContactDialog
 

@@ -80,3 +80,14 @@ def test_errors_become_a_message(world, signed_in, monkeypatch) -> None:  # noqa
     message = side_message(response)
     assert message.startswith("Something went wrong (reference ")
     assert "secret" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("clicked", "expected"), [
+    ({"customer": "12", "n": 1}, 12), ({"customer": "0"}, 0), ({"customer": "-1"}, None),
+    ({"customer": "9" * 19}, None), ({"customer": "1;2"}, None), ({"customer": 12}, None),
+    ({"pick": "12"}, None), ("12", None), (None, None),
+])
+def test_only_a_customer_number_is_read_from_a_call_first_click(clicked, expected) -> None:  # noqa: ANN001
+    from callbacks.cockpit import read_call
+
+    assert read_call(clicked) == expected

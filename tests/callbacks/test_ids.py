@@ -50,9 +50,9 @@ def _callback_ids(app) -> set[str]:  # noqa: ANN001
 
 # Pattern-matching ids drawn only by a callback, read with ALL (which matches none before):
 # the import page's column dropdowns, one per field of the uploaded file's kind; the
-# suggestions' coupon buttons; the cockpit's Call first buttons, one per customer of the panel.
+# suggestions' coupon buttons.
 DRAWN_LATER = {"type:import-field-dropdown", "type:portrait-suggestion-coupon-button",
-               "type:suggestions-rule-coupon-button", "type:cockpit-call-button"}
+               "type:suggestions-rule-coupon-button"}
 
 
 def test_every_callback_id_is_in_a_layout(cockpit, signed_in) -> None:  # noqa: ANN001
