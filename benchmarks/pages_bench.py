@@ -86,11 +86,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, workers: int = 2) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     log = (data_dir / "pages-bench-server.log").open("w")
     server = subprocess.Popen(_cockpit("run", "--host", "127.0.0.1", "--port", str(port),
-                                       "--workers", "2"),
+                                       "--workers", str(workers)),
                               env=_environment(data_dir), cwd=ROOT, stdout=log,
                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -222,6 +222,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--roles", default="owner,rep")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cockpit-pages-bench"))
+    parser.add_argument("--workers", type=int, default=2, help="the server's workers")
     parser.add_argument("--pages", default="",
                         help="only these pages, comma-separated as listed in PAGES "
                              "(e.g. /alerts,/team); default every page")
@@ -233,7 +234,7 @@ def main() -> None:
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         sys.exit("needs Debian's chromium and chromium-driver (./scripts/test installs them)")
     passwords = ensure_demo(args.data_dir, args.customers, args.orders)
-    server, url = start_server(args.data_dir)
+    server, url = start_server(args.data_dir, args.workers)
     try:
         times = measure(url, passwords, args.roles.split(","), args.repeat, pages)
     finally:
