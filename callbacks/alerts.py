@@ -46,8 +46,9 @@ def update_alerts(status: str | None, page_number: int | None,
                   _refresh: int | None, rule: str | None = None) -> dict[str, Any]:
     status = status if status in service.STATUSES else "open"
     first = ctx.triggered_id in (ids.ALERTS_STATUS, ids.ALERTS_RULE)  # a new filter: page 1
+    chosen = None if rule in (None, "", EVERY_RULE) else rule
     page = service.get_alerts(current_runtime(), current_actor(), status=status,
-                              page=1 if first else (page_number or 1), rule_id=None if rule in (None, "", EVERY_RULE) else rule)
+                              page=1 if first else (page_number or 1), rule_id=chosen)
     return {"total": total_text(page), "alerts": alert_table(page), "pages": page.pages,
             "page": page.page, "groups": group_table(page), "rules": rule_options(page)}
 

@@ -269,7 +269,7 @@ def _recompute_partial_orders(session: Session) -> None:
         amount=total, is_return=func.coalesce(largest < 0, false())))
 
 
-def _touched(session: Session):  # noqa: ANN202
+def _touched():  # noqa: ANN202
     so = STG_ORDERS
     new = select(so.c.customer_id, so.c.order_date).where(_writable())
     old = select(so.c.old_customer_id, so.c.old_date).where(so.c.changed.is_(True))
@@ -277,11 +277,11 @@ def _touched(session: Session):  # noqa: ANN202
 
 
 def _count_touched(session: Session) -> int:
-    pairs = _touched(session).subquery()
+    pairs = _touched().subquery()
     return int(session.execute(select(func.count()).select_from(pairs)).scalar_one())
 
 
 def _touched_pairs(session: Session) -> list[tuple[int | None, dt.date]]:
-    rows = session.execute(_touched(session)).all()
+    rows = session.execute(_touched()).all()
     return [(r[0], r[1]) for r in rows]
 

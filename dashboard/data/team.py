@@ -1,5 +1,6 @@
 """What the team page counts per customer besides the figures (SQL only; never commits):
-alerts open as of a date, calls and visits made and coupons redeemed in a period. Every count
+alerts open as of a date and coupons redeemed in a period (calls and visits are counted from
+the cached contacts: ``dashboard.analytics.contact_plan.contact_counts``). Every count
 is per customer, so that the page can sum it per account manager and open the customers
 behind it; nothing dated after the as-of date is counted. (Follow-ups are counted per
 assignee: ``dashboard.data.followups.load_followup_counts``.)"""
@@ -9,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.models import Alert, Outbox, Visit
+from dashboard.models import Alert, Outbox
 
 ACTIVITY_COLUMNS = ["customer_id", "open_alerts", "calls", "visits", "redemptions"]
 
@@ -35,17 +36,6 @@ def load_open_alert_counts(session: Session, as_of: dt.date) -> pd.DataFrame:
                   .group_by(Alert.customer_id), ["customer_id", "open_alerts"])
 
 
-def load_contact_counts(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per customer, the calls and the visits made from ``start`` to ``end`` (days)."""
-    stmt = (select(Visit.customer_id,
-                   func.sum(case((Visit.kind == "call", 1), else_=0)),
-                   func.sum(case((Visit.kind == "visit", 1), else_=0)))
-            .where(Visit.happened_at >= dt.datetime.combine(start, dt.time()),
-                   Visit.happened_at < _day_after(end))
-            .group_by(Visit.customer_id))
-    return _frame(session, stmt, ["customer_id", "calls", "visits"])
-
-
 def load_redemption_counts(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Per customer, the coupon codes redeemed by orders from ``start`` to ``end``."""
     stmt = (select(Outbox.customer_id, func.count())
@@ -56,13 +46,11 @@ def load_redemption_counts(session: Session, start: dt.date, end: dt.date) -> pd
 
 
 def load_team_activity(session: Session, start: dt.date, end: dt.date,
-                       contact_counts: pd.DataFrame | None = None) -> pd.DataFrame:
+                       contact_counts: pd.DataFrame) -> pd.DataFrame:
     """``ACTIVITY_COLUMNS`` for every customer with any of them (others count 0); the calls
-    and visits are ``contact_counts`` when given (the same columns as
-    ``load_contact_counts``, counted from the cached contacts)."""
-    contacts = load_contact_counts(session, start, end) if contact_counts is None \
-        else contact_counts
-    parts = [load_open_alert_counts(session, end), contacts,
+    and visits are ``contact_counts`` (``customer_id``, ``calls``, ``visits``: counted from
+    the cached contacts, ``dashboard.analytics.contact_plan.contact_counts``)."""
+    parts = [load_open_alert_counts(session, end), contact_counts,
              load_redemption_counts(session, start, end)]
     merged = pd.DataFrame({"customer_id": pd.Series(dtype="int64")})
     for part in parts:
@@ -70,5 +58,5 @@ def load_team_activity(session: Session, start: dt.date, end: dt.date,
     return merged.reindex(columns=ACTIVITY_COLUMNS).fillna(0).astype("int64")
 
 
-__all__ = ["ACTIVITY_COLUMNS", "load_contact_counts", "load_open_alert_counts",
+__all__ = ["ACTIVITY_COLUMNS", "load_open_alert_counts",
            "load_redemption_counts", "load_team_activity"]

@@ -105,17 +105,12 @@ def _contacts(runtime: Runtime, identity: tuple, until: dt.date,
         cache_key("plan-contacts", *identity, until.isoformat(), stamp[0]), compute)
 
 
-def period_plan(runtime: Runtime, actor: Actor, customer_ids: Any, start: dt.date,
-                end: dt.date) -> pd.DataFrame:
-    """Per customer of ``customer_ids`` with a plan: the contacts it sets from ``start`` to
-    ``end`` and those made (``analytics.contact_plan.PERIOD_COLUMNS``)."""
-    return period_contacts(runtime, actor, customer_ids, start, end)[0]
-
-
 def period_contacts(runtime: Runtime, actor: Actor, customer_ids: Any, start: dt.date,
                     end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``period_plan`` and every customer's calls and visits from ``start`` to ``end``
-    (``analytics.contact_plan.contact_counts``), both from the cached contacts."""
+    """Per customer of ``customer_ids`` with a plan, the contacts it sets from ``start`` to
+    ``end`` and those made (``analytics.contact_plan.PERIOD_COLUMNS``); and every customer's
+    calls and visits in those days (``analytics.contact_plan.contact_counts``). Both from
+    the cached contacts."""
     _plans, placed, contacts = _plans_and_contacts(runtime, actor, end)
     placed = placed.loc[placed["customer_id"].isin(pd.Series(customer_ids, dtype="int64"))]
     return (planned_contacts(placed.reset_index(drop=True), contacts, start, end),
@@ -209,4 +204,4 @@ def set_contact_plan(runtime: Runtime, actor: Actor, source: Any, label: Any, ch
 
 
 __all__ = ["PERIOD_COLUMNS", "ContactPlanView", "PlanPeriodView", "get_contact_plan",
-           "get_plan_period", "period_contacts", "period_plan", "plan_targets", "set_contact_plan"]
+           "get_plan_period", "period_contacts", "plan_targets", "set_contact_plan"]
