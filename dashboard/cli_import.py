@@ -27,6 +27,9 @@ def run_import_command(runtime: Runtime, kind: str, path: Path, *, mappings: Seq
                        skip_bad: bool, encoding: str | None, sheet: str | None,
                        dry_run: bool, progress: bool = True) -> int:
     stages = STAGES[kind]
+    # no monitor thread: the recompute computes month-ends in forked processes only when
+    # this process runs no other thread (dashboard.services.recompute)
+    tqdm.monitor_interval = 0
     bar = tqdm(total=len(stages), unit="step", disable=not progress, leave=False,
                bar_format="{desc:<12} {bar} {n_fmt}/{total_fmt} [{elapsed}]")
     seen: list[str] = []

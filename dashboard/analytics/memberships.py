@@ -152,9 +152,9 @@ class Changes:
         return {**dict(sorted(counts.items())), "closed": int(len(self.close_ids))}
 
 
-def _keys(customers: np.ndarray, sources: np.ndarray, codes: pd.Index) -> np.ndarray:
+def _keys(customers: np.ndarray, source_codes: np.ndarray, sources: int) -> np.ndarray:
     """One integer per (customer, source): cheap to compare at millions of rows."""
-    return customers.astype(np.int64) * (len(codes) + 1) + codes.get_indexer(sources)
+    return customers.astype(np.int64) * (sources + 1) + source_codes
 
 
 def changes(open_rows: pd.DataFrame, wanted: pd.DataFrame,
@@ -168,9 +168,10 @@ def changes(open_rows: pd.DataFrame, wanted: pd.DataFrame,
         open_rows["source"].isin(list(sources))]
     open_source = current["source"].to_numpy(dtype=object)
     wanted_source = wanted["source"].to_numpy(dtype=object)
-    codes = pd.Index(pd.unique(np.concatenate([open_source, wanted_source])))
-    open_key = _keys(current["customer_id"].to_numpy(), open_source, codes)
-    wanted_key = _keys(wanted["customer_id"].to_numpy(), wanted_source, codes)
+    # numbered over both sides at once (a few sources, millions of rows)
+    codes, names = pd.factorize(np.concatenate([open_source, wanted_source]))
+    open_key = _keys(current["customer_id"].to_numpy(), codes[:len(open_source)], len(names))
+    wanted_key = _keys(wanted["customer_id"].to_numpy(), codes[len(open_source):], len(names))
     at = pd.Index(open_key).get_indexer(wanted_key)  # the open row of each wanted row, or -1
     open_label = current["label"].to_numpy(dtype=object)
     found = at >= 0

@@ -343,3 +343,90 @@ def test_a_first_run_replays_month_ends_with_one_choice_a_year(runtime, world,  
     result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=3)
     assert result.replayed == [D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31)]
     assert made == ["2025-12-31", "2026-11-22"]
+
+
+def _recorded(runtime) -> tuple[list[tuple], list[tuple]]:  # noqa: ANN001
+    with session_scope(runtime.engine) as s:
+        rows = s.execute(select(Membership.customer_id, Membership.source, Membership.label,
+                                Membership.value, Membership.reason, Membership.valid_from,
+                                Membership.valid_to)
+                         .order_by(Membership.customer_id, Membership.source,
+                                   Membership.valid_from, Membership.label)).all()
+        snaps = s.execute(select(CustomerSnapshot.customer_id, CustomerSnapshot.as_of,
+                                 CustomerSnapshot.status, CustomerSnapshot.abc_tier,
+                                 CustomerSnapshot.risk_score,
+                                 CustomerSnapshot.churn_probability)
+                          .order_by(CustomerSnapshot.customer_id,
+                                    CustomerSnapshot.as_of)).all()
+    return [tuple(r) for r in rows], [tuple(r) for r in snaps]
+
+
+def test_month_ends_computed_in_worker_processes_equal_one_process(runtime, world,  # noqa: ANN001
+                                                                   monkeypatch) -> None:
+    """A large history's month-ends are computed in forked workers and stepped through in
+    date order here: the memberships, reasons and snapshots equal those of one process. The
+    workers run first (nothing cached: they fit the models and read the choices made here
+    once each); the one-process run then replays the same month-ends from scratch."""
+    from dashboard.analytics import churn_choice
+    from dashboard.services import recompute
+
+    made: list[str] = []
+    backtest = churn_choice.backtest_choice
+
+    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
+        made.append(pd.Timestamp(as_of).date().isoformat())
+        return backtest(days, as_of, horizon_days)
+
+    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    monkeypatch.setattr(recompute, "_month_end_workers", lambda _rows, _ends: 2)
+    monkeypatch.setattr(recompute, "AHEAD", 2)
+    forked = run_recompute(runtime, world.owner(), AS_OF, backfill_months=14)
+    assert forked.month_end_workers == 2
+    assert forked.replayed == forked.backfilled == month_ends(AS_OF, 14)
+    assert made == ["2024-12-31", "2025-12-31", "2026-11-22"]  # each once, in this process
+    in_workers = _recorded(runtime)
+    assert len(in_workers[0]) > 5 and len(in_workers[1]) == 5 * 15
+
+    with session_scope(runtime.engine, write=True) as s:
+        for model in (Alert, CustomerSnapshot, Membership):
+            s.execute(model.__table__.delete())
+    monkeypatch.setattr(recompute, "_month_end_workers", lambda _rows, _ends: 0)
+    alone = run_recompute(runtime, world.owner(), AS_OF, backfill_months=14)
+    assert alone.month_end_workers == 0 and alone.replayed == forked.replayed
+    assert alone.opened == forked.opened and alone.closed == forked.closed
+    assert _recorded(runtime) == in_workers
+
+
+def test_small_histories_and_threaded_processes_use_one_process(monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from dashboard.services import recompute
+
+    monkeypatch.setattr(recompute.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert recompute._month_end_workers(recompute.PARALLEL_MIN_DAYS - 1, 24) == 0
+    assert recompute._month_end_workers(recompute.PARALLEL_MIN_DAYS, 3) == 0
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert recompute._month_end_workers(recompute.PARALLEL_MIN_DAYS, 24) == 2
+    monkeypatch.setattr(recompute.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert recompute._month_end_workers(recompute.PARALLEL_MIN_DAYS, 24) == 0
+    monkeypatch.setattr(recompute.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 3)
+    assert recompute._month_end_workers(recompute.PARALLEL_MIN_DAYS, 24) == 0
+
+
+def test_month_end_workers_that_cannot_start_leave_the_work_to_this_process(  # noqa: ANN001
+        runtime, world, monkeypatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dashboard.services import recompute
+
+    def refused(_self, *_args, **_kwargs):  # noqa: ANN001, ANN202
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(recompute, "_month_end_workers", lambda _rows, _ends: 2)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refused)
+    result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=3)
+    assert result.replayed == [D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31)]
+    assert [r[:3] for r in history(runtime, world, "B")] == [
+        ("never", D(2026, 8, 31), D(2026, 9, 30)), ("active", D(2026, 9, 30), AS_OF),
+        ("churning", AS_OF, None)]
