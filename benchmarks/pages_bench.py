@@ -20,6 +20,7 @@ the same run: the sign-in page, which draws no figures (the browser's and server
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import socket
@@ -226,6 +227,8 @@ def main() -> None:
     parser.add_argument("--pages", default="",
                         help="only these pages, comma-separated as listed in PAGES "
                              "(e.g. /alerts,/team); default every page")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="also write every opening's seconds here, keyed 'role page'")
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p] or PAGES
     unknown = sorted(set(pages) - set(PAGES))
@@ -241,6 +244,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     missed = report(times)
+    if args.json:
+        args.json.write_text(json.dumps({f"{role} {page}": values
+                                         for (role, page), values in times.items()}))
     print(f"\n{missed} page(s) over the goal; CPU: {os.cpu_count()} cores; "
           f"{args.customers:,} customers, {args.orders:,} orders")
 

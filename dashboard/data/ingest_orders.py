@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dashboard.data.bulk import bulk_insert, deferred_indexes
+from dashboard.data.fast import read_frame
 from dashboard.data.ingest import (
     STG_LINES,
     STG_ORDERS,
@@ -82,6 +83,8 @@ def write_orders(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
     that insert fail, and the whole import rolls back."""
     if orders.empty:
         return OrderWrite()
+    if session.execute(select(Order.id).limit(1)).first() is None:
+        return _write_first(session, orders, lines, batch_id=batch_id, rebuild_at=rebuild_at)
     stage(session, STG_ORDERS, orders)
     _resolve_orders(session)
     existing = session.execute(select(STG_ORDERS.c.order_no)
@@ -106,6 +109,36 @@ def write_orders(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
     else:
         result.rebuild = True
     drop_stages(session, [STG_ORDERS, STG_LINES])
+    return result
+
+
+def _write_first(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
+                 batch_id: int | None, rebuild_at: int | None) -> OrderWrite:
+    """Into an empty ``orders`` table: nothing to compare or update, so the orders go straight
+    in (customer ids looked up in pandas) instead of through the staging table (measured at
+    1M order-level rows on SQLite: 3 s against 8 s). A concurrent import that created the
+    same order meanwhile makes the insert fail and the import roll back, as above."""
+    known = read_frame(session, select(Customer.code, Customer.id),
+                       {"code": "object", "id": "int64"})
+    customer_id = pd.Series(known["id"].to_numpy(), index=known["code"]).reindex(
+        orders["customer_code"].to_numpy(dtype=object)).astype("Int64").to_numpy()
+    frame = orders[["order_no", *_ORDER_FIELDS[1:]]].assign(customer_id=customer_id,
+                                                            batch_id=batch_id)
+    frame = frame.astype({"batch_id": "Int64"})
+    with _orders_load(session, len(frame)):
+        bulk_insert(session, Order, frame)
+    stored = read_frame(session, select(Order.order_no, Order.id),
+                        {"order_no": "object", "id": "int64"})
+    ids = pd.Series(stored["id"].to_numpy(), index=stored["order_no"].to_numpy())
+    result = OrderWrite(orders_created=len(frame))
+    result.lines_created = _insert_new_lines(session, lines, ids)
+    pairs = frame[["customer_id", "order_date"]].drop_duplicates()
+    if rebuild_at is None or 0 < rebuild_at and len(pairs) < rebuild_at:
+        result.touched = [(None if pd.isna(c) else int(c), pd.Timestamp(d).date())
+                          for c, d in zip(pairs["customer_id"], pairs["order_date"],
+                                          strict=True)]
+    else:
+        result.rebuild = True
     return result
 
 

@@ -249,3 +249,48 @@ def test_the_new_summary_lines_in_both_languages(language: str) -> None:
                        "有 2 个订单号被多个客户使用；这些行已按客户拆分为单独的订单，编号为"
                        "“订单号/客户编码”。"]}
     assert lines[2:4] == expected[language]
+
+
+FIRST = [["order_id", "customer", "order_date", "product", "quantity", "unit_price",
+          "unit_cost", "coupon_code"],
+         ["F-1", "K1", "2026-03-01 09:30", "P1", "2", "10", "6", "SPRING"],
+         ["F-1", "K1", "2026-03-01 09:30", "P2", "1", "4.5", "", "SPRING"],
+         ["F-2", "", "2026-03-02", "P1", "1", "10", "6", ""],          # an anonymous sale
+         ["F-3", "K2", "2026-03-02", "P2", "-3", "4.5", "", ""],       # a return
+         ["F-4", "K1", "2026-03-05", "P1", "1", "9.99", "6", ""],
+         ["F-4", "K1", "2026-03-05", "P1", "1", "9.99", "6", ""]]      # an identical line
+
+
+def _stored_orders(engine) -> list[tuple]:  # noqa: ANN001
+    with session_scope(engine) as s:
+        orders = s.execute(select(Order.order_no, Customer.code, Order.order_date,
+                                  Order.ordered_at, Order.coupon_code, Order.amount,
+                                  Order.is_return)
+                           .outerjoin(Customer, Customer.id == Order.customer_id)
+                           .where(Order.order_no.like("F-%")).order_by(Order.order_no)).all()
+        lines = s.execute(select(Order.order_no, OrderLine.line_key, OrderLine.product_id,
+                                 OrderLine.quantity, OrderLine.unit_price,
+                                 OrderLine.unit_cost, OrderLine.amount).join(Order)
+                          .where(Order.order_no.like("F-%"))
+                          .order_by(Order.order_no, OrderLine.line_key)).all()
+    return [tuple(r) for r in orders] + [tuple(r) for r in lines]
+
+
+def test_a_first_import_writes_what_the_compared_path_writes(engine) -> None:  # noqa: ANN001
+    """Into an empty orders table the orders go straight in; into one that holds an order
+    they are staged and compared. Both store the same orders and lines."""
+    first = _import(engine, csv_bytes(FIRST))
+    assert first.status == "imported" and first.created["orders"] == 4
+    assert first.created["lines"] == 6
+    straight = _stored_orders(engine)
+    assert straight[0][:3] == ("F-1", "K1", dt.date(2026, 3, 1))
+    assert straight[0][3] == dt.datetime(2026, 3, 1, 9, 30) and straight[0][4] == "SPRING"
+    assert straight[1][1] is None and straight[2][6] is True  # anonymous; the return
+    with session_scope(engine, write=True) as s:
+        s.execute(OrderLine.__table__.delete())
+        s.execute(Order.__table__.delete())
+    _import(engine, line_rows(["OLD-1", "K9", "2026-01-02", "P1", "1", "10"]))
+    again = _import(engine, csv_bytes(FIRST))
+    assert again.created["orders"] == 4 and again.created["lines"] == 6
+    assert _stored_orders(engine) == straight
+    assert _import(engine, csv_bytes(FIRST)).created.get("orders", 0) == 0  # idempotent
