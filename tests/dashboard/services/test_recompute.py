@@ -65,6 +65,21 @@ def add_rule(runtime, **fields) -> int:  # noqa: ANN001, ANN003
         return rule.id
 
 
+def choices_made(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The dates the churn-model choice is made as of, in this process, from now on."""
+    from dashboard.analytics import churn_choice
+
+    made: list[str] = []
+    backtest = churn_choice.backtest_choice
+
+    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
+        made.append(pd.Timestamp(as_of).date().isoformat())
+        return backtest(days, as_of, horizon_days)
+
+    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    return made
+
+
 def test_month_ends() -> None:
     assert month_ends(D(2026, 11, 22), 3) == [D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31)]
     assert month_ends(D(2024, 3, 31), 2) == [D(2024, 1, 31), D(2024, 2, 29)]
@@ -301,17 +316,9 @@ def test_the_churn_choice_is_made_once_per_year_end_and_reused(runtime, world,  
     Nov 30, 2025 uses the choice made as of Dec 31, 2024 (the last year end on or before it),
     Dec 31, 2025 to Oct 31, 2026 the one as of Dec 31, 2025, the current figures today's,
     read from the cache. A second run over the same data makes none."""
-    from dashboard.analytics import churn_choice
     from dashboard.services.schemes import save_scheme
 
-    made: list[str] = []
-    backtest = churn_choice.backtest_choice
-
-    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
-        made.append(pd.Timestamp(as_of).date().isoformat())
-        return backtest(days, as_of, horizon_days)
-
-    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    made = choices_made(monkeypatch)
     for title, days in (("Risk", 365), ("Risk lately", 90)):
         save_scheme(runtime, world.owner(), None, {
             "title": title, "kind": "risk_score", "timeframe_days": days, "colour": "#c0392b",
@@ -330,16 +337,7 @@ def test_a_first_run_replays_month_ends_with_one_choice_a_year(runtime, world,  
                                                               monkeypatch) -> None:
     """Aug 31, Sep 30 and Oct 31, 2026 (snapshots and replay) all use the choice made as of
     Dec 31, 2025; the current figures choose as of Nov 22, 2026."""
-    from dashboard.analytics import churn_choice
-
-    made: list[str] = []
-    backtest = churn_choice.backtest_choice
-
-    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
-        made.append(pd.Timestamp(as_of).date().isoformat())
-        return backtest(days, as_of, horizon_days)
-
-    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    made = choices_made(monkeypatch)
     result = run_recompute(runtime, world.owner(), AS_OF, backfill_months=3)
     assert result.replayed == [D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31)]
     assert made == ["2025-12-31", "2026-11-22"]
@@ -367,17 +365,9 @@ def test_month_ends_computed_in_worker_processes_equal_one_process(runtime, worl
     date order here: the memberships, reasons and snapshots equal those of one process. The
     workers run first (nothing cached: they fit the models and read the choices made here
     once each); the one-process run then replays the same month-ends from scratch."""
-    from dashboard.analytics import churn_choice
     from dashboard.services import recompute
 
-    made: list[str] = []
-    backtest = churn_choice.backtest_choice
-
-    def counted(days, as_of, horizon_days=90):  # noqa: ANN001, ANN202
-        made.append(pd.Timestamp(as_of).date().isoformat())
-        return backtest(days, as_of, horizon_days)
-
-    monkeypatch.setattr(churn_choice, "backtest_choice", counted)
+    made = choices_made(monkeypatch)
     monkeypatch.setattr(recompute, "_month_end_workers", lambda _rows, _ends: 2)
     monkeypatch.setattr(recompute, "AHEAD", 2)
     forked = run_recompute(runtime, world.owner(), AS_OF, backfill_months=14)
