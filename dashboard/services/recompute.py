@@ -35,6 +35,7 @@ import itertools
 import logging
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -289,8 +290,6 @@ def _month_end_workers(day_rows: int, month_ends: int) -> int:
     """Worker processes for the month-ends: none (this process) for a small history, a few
     month-ends, one core, a process with other threads running (forking one could copy a
     lock another thread holds) or a daemon process (which may not have children)."""
-    import threading
-
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     if (day_rows < PARALLEL_MIN_DAYS or month_ends < 4 or cores < 2
