@@ -116,8 +116,9 @@ def _write_first(session: Session, orders: pd.DataFrame, lines: pd.DataFrame, *,
                  batch_id: int | None, rebuild_at: int | None) -> OrderWrite:
     """Into an empty ``orders`` table: nothing to compare or update, so the orders go straight
     in (customer ids looked up in pandas) instead of through the staging table (measured at
-    1M order-level rows on SQLite: 3 s against 8 s). A concurrent import that created the
-    same order meanwhile makes the insert fail and the import roll back, as above."""
+    1M order-level rows on SQLite: the orders stage, lines included, 10.6 s against 13.1 s).
+    A concurrent import that created the same order meanwhile makes the insert fail and the
+    import roll back, as above."""
     known = read_frame(session, select(Customer.code, Customer.id),
                        {"code": "object", "id": "int64"})
     customer_id = pd.Series(known["id"].to_numpy(), index=known["code"]).reindex(

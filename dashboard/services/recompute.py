@@ -260,7 +260,7 @@ def _backfill(runtime: Runtime, config: _Config, ledger: ledger_rules.Ledger,
         if assignment is not None:
             step(ledger, table, assignment, config, day, explain=opened_reasons)
             result.replayed.append(day)
-        echo(f"  {day.isoformat()}  {time.perf_counter() - began:5.1f} s")
+        echo(f"  {day.isoformat()}  done, {time.perf_counter() - began:5.1f} s so far")
     pending.write()
 
 
