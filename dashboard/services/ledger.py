@@ -69,7 +69,7 @@ def get_ledger(runtime: Runtime, actor: Actor, *, as_of: dt.date | None = None,
         rows = load_ledger(session, actor, bounds.start, bounds.end)
     source_kind = rows["source"].astype(str).str.split(":").str[0].replace({"abc": "tier"})
     rows = rows.assign(source_kind=source_kind,
-                       source_name=rows["source"].map(names).fillna(""))
+                       source_name=rows["source"].map(names).astype(object).fillna(""))
     counts = {k: int((source_kind == k).sum()) for k in ("tier", "scheme", "rule")}
     if kind != "all":
         rows = rows.loc[rows["source_kind"] == kind]

@@ -180,7 +180,8 @@ def reasons(items: pd.DataFrame, catalogue: pd.DataFrame, people: pd.DataFrame) 
                                         how="left").set_index(items.index)
     cross = _fill(_("{share} of the customers who buy {product} also buy it (lift {lift})"), {
         "share": _worded((items["confidence"].fillna(0) * 100).round(), format_percent),
-        "product": items["antecedent_id"].map(names).fillna(""),
+        # object first: a product missing from the catalogue leaves a float NaN column
+        "product": items["antecedent_id"].map(names).astype(object).fillna(""),
         "lift": _worded(items["lift"].fillna(0).round(1), lambda v: format_number(v, 1))})
     numbers = {"n": _worded(items["peers_bought"], format_number),
                "m": _worded(items["peers"], format_number),
