@@ -26,7 +26,7 @@ from dashboard.errors import ConfigurationError
 from dashboard.i18n import HTML_LANG, _, current_language
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.services.scheduler import install_beat, start_runner
-from dashboard.web import compression, cookies, install
+from dashboard.web import compression, cookies, install, plotly_bundle
 from dashboard.web.context import current_user
 from dashboard.web.failures import not_found
 from dashboard.web.jobs import job_nonce, owner_key
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install(server, runtime, csp_hashes=lambda: _csp_hashes(holder["app"]),
             job_owners=_job_owner_store(runtime))
     compression.install(server)  # the static bundles only (see dashboard.web.compression)
+    plotly_bundle.install(server)  # the charts' plotly.js: bars and lines only
     app = CockpitDash(
         __name__,
         server=server,

@@ -1,6 +1,6 @@
 """The customer list and the portrait in a real browser: a cockpit count opens exactly its
 customers, sort, search and the CSV export of the rows shown, a portrait from the list, a
-call logged from the list, both languages, and stored script that stays text."""
+call logged from the list, both languages, the charts drawn, and stored script that stays text."""
 
 from __future__ import annotations
 
@@ -175,6 +175,25 @@ def test_list_and_portrait_in_both_languages(site, page) -> None:  # noqa: ANN00
     page.open(portrait)
     page.find(".language-switch button[value=en]").click()
     page.wait(lambda: "Revenue by month" in page.text(), "English again")
+
+
+def test_the_portrait_charts_draw_their_bars_and_lines(site, page) -> None:  # noqa: ANN001
+    """The charts' plotly.js is the basic bundle: the portrait's bars and lines are drawn."""
+    from plotly.offline import get_plotlyjs_version
+
+    page.sign_in("owner")
+    page.open("/customers?tier=A")
+    _wait_for_list(page)
+    page.find_all(NAMES)[0].click()
+    page.wait(lambda: page.find_all("#portrait-body-div .js-plotly-plot .barlayer .point"),
+              "the bars drawn")
+    assert page.find_all("#portrait-body-div .js-plotly-plot .scatterlayer path.js-line")
+    version, traces = page.driver.execute_script(
+        "return [window.Plotly.version, Object.keys(window.Plotly.PlotSchema.get().traces)]")
+    assert version == get_plotlyjs_version()
+    assert set(traces) == {"bar", "scatter", "pie"}  # the basic bundle, not the full one
+    assert any("plotly/package_data/plotly.min.js" in r for r in page.resources())
+    page.check_console()
 
 
 def _add_payloads(site) -> list[int]:  # noqa: ANN001
