@@ -88,6 +88,8 @@ def test_snapshot_follows_changes(engine, tmp_path) -> None:
     assert len(second) == 4
     # unchanged data: the same frame comes from memory
     assert snapshot.current_days(engine, tmp_path, memo) is second
+    # a third worker reads the file alone (column by column): the same values and types
+    pd.testing.assert_frame_equal(snapshot.current_days(engine, tmp_path, Memo(1)), expected)
 
 
 def test_snapshot_reloads_after_rebuild_and_other_database(engine, tmp_path) -> None:
