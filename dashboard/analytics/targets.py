@@ -60,27 +60,41 @@ def monthly_report(actuals: pd.DataFrame, targets: pd.DataFrame, as_of: Any,
 
     ``targets``: ``customer_id``, ``month`` (first day of the month), ``amount``."""
     months_ = pd.to_datetime(pd.Series(window(as_of, months))).to_numpy(dtype="datetime64[ns]")
-    actuals = actuals.astype({"customer_id": "int64", "month": "datetime64[ns]",
-                              "actual": "float64"})
-    chosen = targets.assign(month=pd.to_datetime(targets["month"]).astype("datetime64[ns]"))
-    chosen = chosen.loc[chosen["month"].isin(months_)]
-    customers = np.unique(chosen["customer_id"].to_numpy(dtype=np.int64))
-    grid = pd.DataFrame({"customer_id": np.repeat(customers, len(months_)),
-                         "month": np.tile(months_, len(customers))})
-    report = (grid
-              .merge(chosen[["customer_id", "month", "amount"]].rename(
-                  columns={"amount": "target"}), on=["customer_id", "month"], how="left")
-              .merge(actuals, on=["customer_id", "month"], how="left")
-              .assign(actual=lambda f: f["actual"].fillna(0.0)))
-    target = report["target"].to_numpy(dtype=np.float64, na_value=np.nan)
-    actual = report["actual"].to_numpy(dtype=np.float64)
+    width = len(months_)
+    target_month = _month_slots(targets["month"], months_)
+    chosen = target_month >= 0
+    target_ids = targets["customer_id"].to_numpy(dtype=np.int64)[chosen]
+    customers = np.unique(target_ids)
+    # the grid of customers x months, by customer and month; each target and each month's
+    # revenue lands in its cell (a customer's month appears once in each input)
+    target = np.full(len(customers) * width, np.nan)
+    cell = np.searchsorted(customers, target_ids) * width + target_month[chosen]
+    target[cell] = targets["amount"].to_numpy(dtype=np.float64, na_value=np.nan)[chosen]
+    actual = np.zeros(len(customers) * width)
+    actual_ids = actuals["customer_id"].to_numpy(dtype=np.int64)
+    actual_month = _month_slots(actuals["month"], months_)
+    row = np.searchsorted(customers, actual_ids).clip(0, max(len(customers) - 1, 0))
+    found = (actual_month >= 0) & (len(customers) > 0)
+    found &= customers[row] == actual_ids if len(customers) else found
+    actual[row[found] * width + actual_month[found]] = (
+        actuals["actual"].to_numpy(dtype=np.float64)[found])
     has_target = target > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(has_target, actual / target * 100.0, np.nan)
     met = has_target & (_cents(actual) >= _cents(np.nan_to_num(target)))
-    last = months_[-1] if len(months_) else None
-    return report.assign(pct=pct, met=met,
-                         to_date=(report["month"] == last).to_numpy())[MONTHLY_COLUMNS]
+    return pd.DataFrame({
+        "customer_id": np.repeat(customers, width),
+        "month": np.tile(months_, len(customers)),
+        "target": target, "actual": actual, "pct": pct, "met": met,
+        "to_date": np.tile(np.arange(width) == width - 1, len(customers))})[MONTHLY_COLUMNS]
+
+
+def _month_slots(values: Any, months: np.ndarray) -> np.ndarray:
+    """Each value's position among the window's ``months`` (first days), -1 when outside."""
+    day = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
+    slot = np.searchsorted(months, day).clip(0, max(len(months) - 1, 0))
+    inside = (months[slot] == day) if len(months) else np.zeros(len(day), dtype=bool)
+    return np.where(inside, slot, -1)
 
 
 def _cents(values: np.ndarray) -> np.ndarray:
@@ -88,27 +102,34 @@ def _cents(values: np.ndarray) -> np.ndarray:
 
 
 def summary(report: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer of the monthly report (``SUMMARY_COLUMNS``)."""
-    with_target = report["target"].notna()
-    frame = report.assign(
-        target=report["target"].fillna(0.0),
-        actual_targeted=report["actual"].where(with_target, 0.0),
-        months=with_target.astype(np.int64), months_met=report["met"].astype(np.int64))
-    grouped = frame.groupby("customer_id", sort=True, as_index=False).agg(
-        target=("target", "sum"), actual=("actual_targeted", "sum"),
-        actual_12m=("actual", "sum"), months=("months", "sum"),
-        months_met=("months_met", "sum"))
-    target = grouped["target"].to_numpy(dtype=np.float64)
+    """One row per customer of the monthly report (``SUMMARY_COLUMNS``), by customer."""
+    customers, row = np.unique(report["customer_id"].to_numpy(dtype=np.int64),
+                               return_inverse=True)
+    n = len(customers)
+    target = report["target"].to_numpy(dtype=np.float64, na_value=np.nan)
+    actual = report["actual"].to_numpy(dtype=np.float64)
+    with_target = ~np.isnan(target)
+    def total(weights: np.ndarray) -> np.ndarray:  # float also when there is no row
+        return np.bincount(row, weights=weights, minlength=n).astype(np.float64)
+
+    totals_ = total(np.where(with_target, target, 0.0))
+    targeted = total(np.where(with_target, actual, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(target > 0, grouped["actual"].to_numpy() / target * 100.0, np.nan)
-    return grouped.assign(target=grouped["target"].round(2), actual=grouped["actual"].round(2),
-                          actual_12m=grouped["actual_12m"].round(2), pct=pct)[SUMMARY_COLUMNS]
+        pct = np.where(totals_ > 0, targeted / totals_ * 100.0, np.nan)
+    return pd.DataFrame({
+        "customer_id": customers, "target": totals_.round(2), "actual": targeted.round(2),
+        "pct": pct, "actual_12m": total(actual).round(2),
+        "months": np.bincount(row, weights=with_target, minlength=n).astype(np.int64),
+        "months_met": np.bincount(row, weights=report["met"].to_numpy(dtype=bool),
+                                  minlength=n).astype(np.int64)})[SUMMARY_COLUMNS]
 
 
-def totals(report: pd.DataFrame) -> dict[str, float | int | None]:
+def totals(report: pd.DataFrame,
+           per_customer: pd.DataFrame | None = None) -> dict[str, float | int | None]:
     """Window totals over every customer of the report: target, actual in targeted months,
-    % of target, customers, and customers at or above their 12-month target."""
-    per_customer = summary(report)
+    % of target, customers, and customers at or above their 12-month target.
+    ``per_customer``: the report's :func:`summary` when the caller has it already."""
+    per_customer = summary(report) if per_customer is None else per_customer
     target = float(per_customer["target"].sum())
     actual = float(per_customer["actual"].sum())
     goal = _cents(per_customer["target"].to_numpy())

@@ -98,12 +98,13 @@ def get_targets_page(runtime: Runtime, actor: Actor,
     filters = filter_service.resolve_filters(runtime, actor, query, choices)
     table = customer_table.scoped_table(runtime, actor, filters)
     monthly = _report(runtime, table, filters.as_of)
-    summary = _labelled(figures_of.summary(monthly), table).sort_values(
+    per_customer = figures_of.summary(monthly)
+    summary = _labelled(per_customer, table).sort_values(
         ["pct", "customer_code"], kind="stable", na_position="last").reset_index(drop=True)
     return TargetsPage(filters=filters, today=choices.today,
                        default_period=choices.default_period,
                        months=figures_of.window(filters.as_of), summary=summary,
-                       monthly=monthly, totals=figures_of.totals(monthly),
+                       monthly=monthly, totals=figures_of.totals(monthly, per_customer),
                        can_edit=actor.role in EDITORS,
                        currency=str(runtime.settings.currency or "CNY"))
 

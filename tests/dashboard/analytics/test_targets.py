@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.analytics.targets import (
     monthly_actuals,
@@ -91,3 +93,67 @@ def test_no_targets_give_an_empty_report() -> None:
     assert report.empty
     assert totals(report) == {"customers": 0, "target": 0.0, "actual": 0.0, "pct": None,
                               "on_track": 0}
+
+
+# --- the report and summary against a plain pandas reference, on random inputs -------------
+
+def _reference_report(actuals: pd.DataFrame, chosen: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The report as joins and group sums (the definition, row by row)."""
+    months = pd.to_datetime(pd.Series(window(as_of))).to_numpy(dtype="datetime64[ns]")
+    chosen = chosen.loc[chosen["month"].isin(months)]
+    customers = np.unique(chosen["customer_id"].to_numpy())
+    grid = pd.DataFrame({"customer_id": np.repeat(customers, len(months)).astype(np.int64),
+                         "month": np.tile(months, len(customers))})
+    report = (grid.merge(chosen.rename(columns={"amount": "target"}), how="left",
+                         on=["customer_id", "month"])
+              .merge(actuals, how="left", on=["customer_id", "month"])
+              .assign(actual=lambda f: f["actual"].fillna(0.0)))
+    target = report["target"].to_numpy(dtype=float, na_value=np.nan)
+    actual = report["actual"].to_numpy(dtype=float)
+    has = target > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(has, actual / target * 100, np.nan)
+    met = has & (np.round(actual * 100) >= np.round(np.nan_to_num(target) * 100))
+    return report.assign(pct=pct, met=met, to_date=(report["month"] == months[-1]).to_numpy())
+
+
+def _reference_summary(report: pd.DataFrame) -> pd.DataFrame:
+    has = report["target"].notna()
+    grouped = report.assign(target=report["target"].fillna(0.0),
+                            targeted=report["actual"].where(has, 0.0),
+                            months=has.astype(np.int64),
+                            months_met=report["met"].astype(np.int64)).groupby(
+        "customer_id", as_index=False).agg(target=("target", "sum"), actual=("targeted", "sum"),
+                                           actual_12m=("actual", "sum"), months=("months", "sum"),
+                                           months_met=("months_met", "sum"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(grouped["target"] > 0, grouped["actual"] / grouped["target"] * 100, np.nan)
+    return grouped.assign(pct=pct, target=grouped["target"].round(2),
+                          actual=grouped["actual"].round(2),
+                          actual_12m=grouped["actual_12m"].round(2))
+
+
+@given(seed=st.integers(0, 10_000), customers=st.integers(0, 12), rows=st.integers(0, 60))
+@settings(max_examples=60, deadline=None)
+def test_report_and_summary_equal_the_reference(seed: int, customers: int, rows: int) -> None:
+    """Targets of random customers and months (inside and outside the window, zero and empty
+    amounts), revenue of customers with and without targets (negative months included)."""
+    rng = np.random.default_rng(seed)
+    months = pd.to_datetime(pd.Series(window(AS_OF, 16))).to_numpy(dtype="datetime64[ns]")
+    ids = rng.integers(1, customers + 2, rows)
+    picked = rng.integers(0, len(months), rows)
+    amount = rng.choice([0.0, np.nan, 100.0, 250.5, 1000.0, 33.33], rows)
+    chosen = (pd.DataFrame({"customer_id": ids.astype(np.int64), "month": months[picked],
+                            "amount": amount})
+              .drop_duplicates(["customer_id", "month"]).reset_index(drop=True))
+    revenue = (pd.DataFrame({"customer_id": rng.integers(1, customers + 4, rows).astype(np.int64),
+                             "month": months[rng.integers(0, len(months), rows)],
+                             "actual": np.round(rng.normal(300, 400, rows), 2)})
+               .drop_duplicates(["customer_id", "month"]).reset_index(drop=True))
+    report = monthly_report(revenue, chosen, AS_OF)
+    expected = _reference_report(revenue, chosen, AS_OF)
+    pd.testing.assert_frame_equal(report, expected[report.columns.tolist()])
+    mine, theirs = summary(report), _reference_summary(expected)
+    pd.testing.assert_frame_equal(mine, theirs[mine.columns.tolist()], check_exact=False,
+                                  rtol=1e-12, atol=1e-9)
+    assert totals(report) == totals(report, mine)
