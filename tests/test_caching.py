@@ -21,9 +21,11 @@ HAND_MADE = {"OrderedDict": {"dashboard/cache.py"}, "WeakKeyDictionary": {"dashb
              "WeakValueDictionary": set(), "ref": set()}
 # Pure functions of constants computed once: translation catalogs, locales, number patterns,
 # categorical dtypes, the words accepted for customer types, the common-password list, the
-# dummy hash and the hash of the package's sources (the code version in every cache key).
+# dummy hash, the hash of the package's sources (the code version in every cache key) and the
+# vendored plotly.js bundle's bytes.
 MEMOISED = {"dashboard/i18n.py", "dashboard/passwords.py", "dashboard/analytics/abc.py",
-            "dashboard/ingest/values.py", "dashboard/ingest/reasons.py", "dashboard/cache.py"}
+            "dashboard/ingest/values.py", "dashboard/ingest/reasons.py", "dashboard/cache.py",
+            "dashboard/web/plotly_bundle.py"}
 
 
 def _sources() -> list[tuple[str, ast.AST]]:
