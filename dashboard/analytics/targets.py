@@ -73,11 +73,11 @@ def monthly_report(actuals: pd.DataFrame, targets: pd.DataFrame, as_of: Any,
     actual = np.zeros(len(customers) * width)
     actual_ids = actuals["customer_id"].to_numpy(dtype=np.int64)
     actual_month = _month_slots(actuals["month"], months_)
-    row = np.searchsorted(customers, actual_ids).clip(0, max(len(customers) - 1, 0))
-    found = (actual_month >= 0) & (len(customers) > 0)
-    found &= customers[row] == actual_ids if len(customers) else found
-    actual[row[found] * width + actual_month[found]] = (
-        actuals["actual"].to_numpy(dtype=np.float64)[found])
+    if len(customers):  # revenue of a customer without a target has no cell
+        row = np.searchsorted(customers, actual_ids).clip(0, len(customers) - 1)
+        found = (actual_month >= 0) & (customers[row] == actual_ids)
+        actual[row[found] * width + actual_month[found]] = (
+            actuals["actual"].to_numpy(dtype=np.float64)[found])
     has_target = target > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(has_target, actual / target * 100.0, np.nan)

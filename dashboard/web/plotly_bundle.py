@@ -10,13 +10,15 @@ laptop, more on a phone. The basic bundle of the same plotly.js version is 1.2 M
 the same bar and scatter traces, so this module answers that address with it (vendored
 under ``assets/vendor/plotly/`` with its licence).
 
-A chart with another trace type would draw nothing: ``tests/web`` checks that every trace
+A chart with another trace type would draw nothing: ``tests/security/test_plotly_bundle.py``
+checks that every trace
 type the layouts use is in the bundle, and that the bundle's version is the one plotly.py
 ships.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -28,16 +30,19 @@ TRACE_TYPES = frozenset({"bar", "scatter", "pie"})  # what the basic bundle draw
 
 
 @cache
-def _body() -> bytes:
-    return BUNDLE.read_bytes()
+def _bundle() -> tuple[bytes, str]:
+    """The bundle's bytes and their ETag, read and hashed once per process."""
+    body = BUNDLE.read_bytes()
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 def _serve() -> Response:
     """The bundle as a body (so that it is compressed like Dash's own bundles) with an ETag;
     304 to a browser that has it (the address carries no version, so the browser asks
     each time)."""
-    response = Response(_body(), mimetype="text/javascript")
-    response.add_etag()
+    body, tag = _bundle()
+    response = Response(body, mimetype="text/javascript")
+    response.set_etag(tag)
     return response.make_conditional(request)
 
 
