@@ -169,7 +169,7 @@ def _changes(history: pd.DataFrame, currency: str) -> html.Ul:
                       html.Span(_place(str(r["source"]), r["source_name"], r["label"]),
                                 className="fw-semibold me-2"),
                       html.Span(render(r["reason"], currency))])
-             for _i, r in moves.iterrows()]
+             for r in moves.to_dict("records")]
     return html.Ul(items, className="history-list")
 
 

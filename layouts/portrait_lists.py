@@ -3,6 +3,7 @@ campaigns, the merged timeline, and the discovery and cross-sell suggestions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -77,7 +78,7 @@ def preferences_card(view: Any) -> html.Section:
                                         icon="bi-basket"))
     rows = [[str(r["product"] or r["sku"]), str(r["category"] or "–"),
              format_money(r["revenue"], view.currency), format_percent(r["share_pct"]),
-             format_number(r["orders"])] for _i, r in view.products.iterrows()]
+             format_number(r["orders"])] for r in view.products.to_dict("records")]
     table = _table([_("Product"), _("Category"), _("Revenue"), _("Share of spend"),
                     _("Orders")], rows, {2, 3, 4})
     return panel(title, [html.H3(_("Top categories, share of spend"), className="card-sub"),
@@ -117,7 +118,7 @@ def discovery_card(view: Any) -> html.Section:
             _("No suggestions for this customer"),
             _("Suggestions need purchases in the last 12 months, by this customer and by "
               "similar customers."), icon="bi-lightbulb"))
-    body: list[Any] = [html.Ol([_suggestion(r) for _i, r in found.items.iterrows()],
+    body: list[Any] = [html.Ol([_suggestion(r) for r in found.items.to_dict("records")],
                                className="suggest-list")]
     if found.categories:
         body.append(html.P([html.Strong(_("Categories to try: ")),
@@ -153,7 +154,7 @@ def money_card(view: Any) -> html.Section:
         rows = [[format_date(pd.Timestamp(r["due_date"]).date()),
                  format_money(r["balance"], view.currency),
                  _late(int(r["days_overdue"]))]
-                for _i, r in money.open_invoices.iterrows()]
+                for r in money.open_invoices.to_dict("records")]
         body += [html.H3(_("Oldest open invoices"), className="card-sub"),
                  _table([_("Due"), _("Open"), _("Late")], rows, {1, 2})]
     return panel(_("Money"), body, note=_("as of {date}", date=format_date(view.filters.as_of)))
@@ -180,12 +181,12 @@ def campaigns_card(view: Any) -> html.Section:
              format_date(pd.Timestamp(r["sent_at"] if pd.notna(r["sent_at"])
                                       else r["queued_at"]).date()),
              format_money(r["redeemed_amount"], view.currency) if pd.notna(r["redeemed_at"])
-             else "–"] for _i, r in sends.head(10).iterrows()]
+             else "–"] for r in sends.head(10).to_dict("records")]
     return panel(title, _table([_("Campaign"), _("Channel"), _("Message"), _("Date"),
                                 _("Redeemed")], rows, {4}))
 
 
-def _timeline_title(item: pd.Series, currency: str) -> str:
+def _timeline_title(item: Mapping[str, Any], currency: str) -> str:
     kind = str(item["kind"])
     if kind in ("order", "return"):
         return f"{_(TIMELINE_NAMES[kind])} {item['title']} · " + format_money(
@@ -202,7 +203,7 @@ def _timeline_title(item: pd.Series, currency: str) -> str:
     return f"{_(TIMELINE_NAMES['alert'])} · {item['title']}"
 
 
-def _followup_title(item: pd.Series) -> str:
+def _followup_title(item: Mapping[str, Any]) -> str:
     due, _sep, state = str(item["extra"] or "").partition(" ")
     try:
         due_text = format_date(pd.Timestamp(due).date())
@@ -213,7 +214,7 @@ def _followup_title(item: pd.Series) -> str:
              state=_(FOLLOWUP_STATE_NAMES.get(state, state)))
 
 
-def _timeline_detail(item: pd.Series) -> str:
+def _timeline_detail(item: Mapping[str, Any]) -> str:
     kind = str(item["kind"])
     if kind in ("call", "visit", "comment", "followup"):
         return str(item["detail"] or "")
@@ -230,7 +231,7 @@ def timeline_card(view: Any) -> html.Section:
     if items.empty:
         return panel(title, empty_state(_("Nothing recorded yet"), icon="bi-clock-history"))
     entries = []
-    for _i, item in items.iterrows():
+    for item in items.to_dict("records"):  # rows as dicts: iterrows builds a Series each
         when = pd.Timestamp(item["at"])
         entries.append(html.Li([
             html.I(className="bi " + TIMELINE_ICONS.get(str(item["kind"]), "bi-dot"),

@@ -190,13 +190,20 @@ def _native(value: Any) -> Any:
     return value
 
 
+FEW_ROWS = 4  # up to this many rows are read a row at a time, more a column at a time
+
+
 def rows_of(table: pd.DataFrame, customer_ids: Any) -> dict[int, dict[str, Any]]:
     """The rows of ``customer_ids`` in a customer table, as ``to_dict("records")`` would give
-    them, by customer id; read cell by cell, which for a few customers costs a third of
-    converting a frame (a portrait reads one row of a 70-column table)."""
+    them, by customer id. A portrait's one row is read as a row (a quarter of the time of
+    reading its 70 columns one by one, decision 246); a batch of rows cell by cell, which
+    costs a third of converting a frame."""
     ids = table["customer_id"].to_numpy()
     positions = np.flatnonzero(np.isin(ids, np.asarray(list(customer_ids), dtype=np.int64)))
     columns = list(table.columns)
+    if len(positions) <= FEW_ROWS:
+        return {int(ids[p]): dict(zip(columns, map(_native, table.iloc[p].tolist()),
+                                      strict=True)) for p in positions}
     arrays = [table[c].array for c in columns]
     return {int(ids[p]): dict(zip(columns, (_native(a[p]) for a in arrays), strict=True))
             for p in positions}

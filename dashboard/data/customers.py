@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import String, and_, case, func, select
@@ -90,12 +91,21 @@ def load_last_contacts(session: Session, as_of: dt.date, customer_id: int | None
     if chosen is not None:
         visits = visits.where(Visit.customer_id.in_(chosen))
         coupons = coupons.where(Outbox.customer_id.in_(chosen))
-    # Read straight into columns (dashboard.data.fast): the statement holds only our own
-    # values (a date the server resolved, a customer id it authorised).
-    seen = read_frame(session, visits, {"customer_id": "int64", "last_visit": "object",
-                                        "last_call": "object"})
-    sent = read_frame(session, coupons, {"customer_id": "int64", "last_coupon": "object"})
-    merged = seen.merge(sent, on="customer_id", how="outer")
+    if chosen is None:
+        # Read straight into columns (dashboard.data.fast): the statement holds only our own
+        # values (a date the server resolved).
+        seen = read_frame(session, visits, {"customer_id": "int64", "last_visit": "object",
+                                            "last_call": "object"})
+        sent = read_frame(session, coupons, {"customer_id": "int64", "last_coupon": "object"})
+        merged = seen.merge(sent, on="customer_id", how="outer")
+    else:  # a few customers (a portrait): a row each at most, joined as rows
+        found: dict[int, list[Any]] = {}
+        for customer, visit, call in session.execute(visits):
+            found[int(customer)] = [visit, call, None]
+        for customer, coupon in session.execute(coupons):
+            found.setdefault(int(customer), [None, None, None])[2] = coupon
+        merged = pd.DataFrame([(c, *when) for c, when in found.items()],
+                              columns=LAST_CONTACT_COLUMNS)
     return merged.assign(
         customer_id=merged["customer_id"].astype("int64"),
         **{c: pd.to_datetime(merged[c].astype(object), format="ISO8601").astype(

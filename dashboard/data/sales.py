@@ -36,7 +36,6 @@ DAY_COLUMNS = [
     "cost",
     "coupon_orders",
 ]
-_INT_COLUMNS = ("customer_id", "orders", "return_orders", "coupon_orders")
 _EPOCH_JULIAN = 2440587.5  # julianday('1970-01-01')
 
 
@@ -80,19 +79,18 @@ def load_customer_days(session: Session, customer_ids: list[int] | None = None, 
     ids = sorted({int(c) for c in customer_ids})
     parts = [read_frame(session, stmt.where(cd.customer_id.in_(ids[i:i + 5_000])), _DAY_DTYPES)
              for i in range(0, len(ids), 5_000)]
-    frame = pd.concat(parts, ignore_index=True) if parts else read_frame(
+    frame = (parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)) if parts \
+        else read_frame(
         session, stmt.where(cd.customer_id.in_([-1])), _DAY_DTYPES)
     return _typed_days(frame)
 
 
 def _typed_days(frame: pd.DataFrame) -> pd.DataFrame:
-    """Day numbers to datetimes and the documented dtypes."""
-    return frame.assign(
-        **{c: frame[c].astype("int64") for c in _INT_COLUMNS},
-        day=days_to_datetime(frame["day"].to_numpy()),
-        **{c: frame[c].astype("float64") for c in
-           ("revenue", "return_amount", "costed_revenue", "cost")},
-    ).reset_index(drop=True)
+    """Day numbers to datetimes and the documented dtypes (converting only the columns that
+    are not of theirs: read straight into columns, none is)."""
+    odd = {c: t for c, t in _DAY_DTYPES.items() if c != "day" and frame[c].dtype != t}
+    typed = frame.astype(odd) if odd else frame
+    return typed.assign(day=days_to_datetime(frame["day"].to_numpy())).reset_index(drop=True)
 
 
 def load_anonymous_days(session: Session) -> pd.DataFrame:

@@ -31,10 +31,8 @@ def _visible(column: Any, team_ids: Iterable[int] | None) -> Any:
     return or_(column.is_(None), column.in_(list(team_ids)))
 
 
-def load_schemes(session: Session, team_ids: Iterable[int] | None = None, *,
-                 active_only: bool = False) -> pd.DataFrame:
-    """Schemes in their order (position, then id): all of them, or the business-wide ones and
-    those of ``team_ids``."""
+def _scheme_rows(session: Session, team_ids: Iterable[int] | None,
+                 active_only: bool) -> list[tuple[Any, ...]]:
     cs = ClassificationScheme
     stmt = select(*(getattr(cs, c) for c in SCHEME_COLUMNS)).order_by(cs.position, cs.id)
     where = _visible(cs.team_id, team_ids)
@@ -42,8 +40,23 @@ def load_schemes(session: Session, team_ids: Iterable[int] | None = None, *,
         stmt = stmt.where(where)
     if active_only:
         stmt = stmt.where(cs.active.is_(True))
-    rows = session.execute(stmt).all()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=SCHEME_COLUMNS)
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def load_schemes(session: Session, team_ids: Iterable[int] | None = None, *,
+                 active_only: bool = False) -> pd.DataFrame:
+    """Schemes in their order (position, then id): all of them, or the business-wide ones and
+    those of ``team_ids``."""
+    return pd.DataFrame.from_records(_scheme_rows(session, team_ids, active_only),
+                                     columns=SCHEME_COLUMNS)
+
+
+def scheme_records(session: Session, team_ids: Iterable[int] | None = None, *,
+                   active_only: bool = False) -> list[dict[str, Any]]:
+    """The rows of :func:`load_schemes` as dicts (``SCHEME_COLUMNS``; None where empty): a
+    handful of rows that a caller reads one by one needs no frame."""
+    return [dict(zip(SCHEME_COLUMNS, row, strict=True))
+            for row in _scheme_rows(session, team_ids, active_only)]
 
 
 def get_scheme(session: Session, scheme_id: int) -> ClassificationScheme | None:
@@ -93,9 +106,8 @@ def delete_scheme(session: Session, scheme_id: int) -> None:
 # --- segmentation rules ----------------------------------------------------------------------
 
 
-def load_rules(session: Session, team_ids: Iterable[int] | None = None, *,
-               active_only: bool = False) -> pd.DataFrame:
-    """Rules by id: all of them, or the business-wide ones and those of ``team_ids``."""
+def _rule_rows(session: Session, team_ids: Iterable[int] | None,
+               active_only: bool) -> list[tuple[Any, ...]]:
     sr = SegmentRule
     stmt = select(*(getattr(sr, c) for c in RULE_COLUMNS)).order_by(sr.id)
     where = _visible(sr.team_id, team_ids)
@@ -103,8 +115,21 @@ def load_rules(session: Session, team_ids: Iterable[int] | None = None, *,
         stmt = stmt.where(where)
     if active_only:
         stmt = stmt.where(sr.active.is_(True))
-    rows = session.execute(stmt).all()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=RULE_COLUMNS)
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def load_rules(session: Session, team_ids: Iterable[int] | None = None, *,
+               active_only: bool = False) -> pd.DataFrame:
+    """Rules by id: all of them, or the business-wide ones and those of ``team_ids``."""
+    return pd.DataFrame.from_records(_rule_rows(session, team_ids, active_only),
+                                     columns=RULE_COLUMNS)
+
+
+def rule_records(session: Session, team_ids: Iterable[int] | None = None, *,
+                 active_only: bool = False) -> list[dict[str, Any]]:
+    """The rows of :func:`load_rules` as dicts (``RULE_COLUMNS``; None where empty)."""
+    return [dict(zip(RULE_COLUMNS, row, strict=True))
+            for row in _rule_rows(session, team_ids, active_only)]
 
 
 def get_rule(session: Session, rule_id: int) -> SegmentRule | None:
@@ -147,6 +172,7 @@ __all__ = ["RULE_COLUMNS", "RULE_FIELDS", "SCHEME_COLUMNS", "SCHEME_FIELDS", "co
            "count_schemes", "delete_rule", "delete_scheme", "get_rep_team_id", "get_rule",
            "get_scheme",
            "insert_rule", "insert_scheme", "load_rules", "load_schemes", "load_team_names",
+           "rule_records", "scheme_records",
            "next_position", "set_positions", "update_rule", "update_scheme"]
 
 

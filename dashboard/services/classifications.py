@@ -50,9 +50,8 @@ def clean_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def active_schemes(session: Session) -> tuple[dict[int, Scheme], dict[int, int | None]]:
     """Every active scheme as the engine's :class:`Scheme`, and each one's team."""
-    frame = data.load_schemes(session, active_only=True)
     schemes, teams = {}, {}
-    for record in frame.to_dict("records"):  # a handful of schemes, not customers
+    for record in data.scheme_records(session, active_only=True):  # a handful of schemes
         record = clean_record(record)
         try:
             schemes[int(record["id"])] = scheme_of(record)
@@ -134,11 +133,11 @@ def customer_badges(runtime: Runtime, as_of: dt.date) -> pd.DataFrame:
     badges of a customer: segments first (by rule; few, and each one says what to do), then
     the schemes' bands in the Schemes page's order."""
     with session_scope(runtime.engine) as session:
-        schemes_frame = data.load_schemes(session, active_only=True)
-        rules_frame = data.load_rules(session, active_only=True)
+        scheme_rows = data.scheme_records(session, active_only=True)
+        rule_rows = data.rule_records(session, active_only=True)
         stamp = membership_data.open_stamp(session, "rule:")
     schemes, teams = {}, {}
-    for record in schemes_frame.to_dict("records"):  # a handful of schemes
+    for record in scheme_rows:  # a handful of schemes
         record = clean_record(record)
         try:
             schemes[int(record["id"])] = scheme_of(record)
@@ -146,7 +145,7 @@ def customer_badges(runtime: Runtime, as_of: dt.date) -> pd.DataFrame:
             continue
         teams[int(record["id"])] = record
     segment_rules = {}
-    for record in rules_frame.to_dict("records"):  # a handful of rules
+    for record in rule_rows:  # a handful of rules
         try:
             if "segment" in rule_of(record).all_actions:
                 segment_rules[int(record["id"])] = clean_record(record)

@@ -154,7 +154,10 @@ def get_customer_timelines(runtime: Runtime, actor: Actor, customer_ids: Iterabl
     with session_scope(runtime.engine) as session:
         ids = sorted(load_customer_ids_in_scope(session, actor, customer_ids))
         timelines = data.load_timelines(session, ids, limit)
-    groups = dict(tuple(timelines.groupby("customer_id", sort=False)))
+    if len(ids) == 1:  # a portrait: the rows are all this customer's
+        groups = {ids[0]: timelines}
+    else:
+        groups = dict(tuple(timelines.groupby("customer_id", sort=False)))
     empty = timelines.iloc[:0]
     return {cid: _editable(groups.get(cid, empty).drop(columns=["customer_id"])
                            .reset_index(drop=True), actor) for cid in ids}

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data import memberships as data
@@ -38,29 +39,49 @@ COLUMNS = ["date", "kind", "status", "abc_tier", "risk_score", "churn_probabilit
 
 def _names(session: Any, actor: Actor) -> dict[str, str]:
     teams = visible_teams(session, actor)
-    schemes = config.load_schemes(session, teams)
-    rules = config.load_rules(session, teams)
     names = {"status": "", "abc": ""}
-    names.update({f"scheme:{int(i)}": str(t) for i, t in zip(schemes["id"], schemes["title"],
-                                                            strict=True)})
-    names.update({f"rule:{int(i)}": str(n) for i, n in zip(rules["id"], rules["name"],
-                                                          strict=True)})
+    names.update({f"scheme:{int(s['id'])}": str(s["title"])
+                  for s in config.scheme_records(session, teams)})
+    names.update({f"rule:{int(r['id'])}": str(r["name"])
+                  for r in config.rule_records(session, teams)})
     return names
+
+
+_FROM_SNAPSHOTS = {"date": "as_of", "status": "status", "abc_tier": "abc_tier",
+                   "risk_score": "risk_score", "churn_probability": "churn_probability"}
+_FROM_CHANGES = {"date": "valid_from", "source": "source", "label": "label", "value": "value",
+                 "valid_to": "valid_to", "reason": "reason"}
+_NUMBERS = ("risk_score", "churn_probability", "value")
+_TEXTS = ("kind", "status", "abc_tier", "source", "source_name", "label", "reason")
 
 
 def _frame(snapshots: pd.DataFrame, changes: pd.DataFrame, names: dict[str, str]
            ) -> pd.DataFrame:
-    month_ends = snapshots.drop(columns=["customer_id"]).rename(
-        columns={"as_of": "date"}).assign(kind="month_end")
+    """The month-end rows, then the changes of shown sources, by date (a month-end before a
+    change of the same day), in the columns :data:`COLUMNS`. Built as columns of arrays and
+    ordered once: a portrait's few dozen rows cost less so than frames joined and sorted
+    (decision 246)."""
     shown = changes.loc[changes["source"].isin(list(names))]
-    moves = shown.rename(columns={"valid_from": "date"}).assign(
-        kind="change", source_name=shown["source"].map(names)).drop(columns=["recorded_at"])
-    frame = pd.concat([month_ends, moves], ignore_index=True).reindex(columns=COLUMNS)
-    frame = frame.assign(date=pd.to_datetime(frame["date"]),
-                         valid_to=pd.to_datetime(frame["valid_to"]))
-    order = frame["kind"].map({"month_end": 0, "change": 1})
-    return (frame.assign(_order=order).sort_values(["date", "_order"], kind="stable")
-            .drop(columns=["_order"]).reset_index(drop=True))
+    month_ends, moves = len(snapshots), len(shown)
+
+    def column(name: str) -> np.ndarray:
+        first, second = _FROM_SNAPSHOTS.get(name), _FROM_CHANGES.get(name)
+        kind = float if name in _NUMBERS else object
+        return np.concatenate([
+            snapshots[first].to_numpy(dtype=kind) if first else np.full(month_ends, None, kind),
+            shown[second].to_numpy(dtype=kind) if second else np.full(moves, None, kind)])
+
+    columns = {name: column(name) for name in COLUMNS}
+    columns["kind"] = np.array(["month_end"] * month_ends + ["change"] * moves, dtype=object)
+    columns["source_name"][month_ends:] = [names[s] for s in columns["source"][month_ends:]]
+    date = pd.to_datetime(pd.Series(columns["date"], dtype=object))
+    order = np.lexsort((np.repeat([0, 1], [month_ends, moves]), date.to_numpy()))
+    # text columns of object arrays are read as text; one with no value at all is not
+    frame = pd.DataFrame({name: values[order] for name, values in columns.items()})
+    untyped = {name: "str" for name in _TEXTS if frame[name].dtype != "str"}
+    return (frame.astype(untyped) if untyped else frame).assign(
+        date=date.iloc[order].reset_index(drop=True),
+        valid_to=pd.to_datetime(frame["valid_to"]))
 
 
 def get_customer_history(runtime: Runtime, actor: Actor, customer_id: Any) -> pd.DataFrame:
@@ -82,8 +103,11 @@ def get_customer_histories(runtime: Runtime, actor: Actor,
         snapshots = data.load_snapshots_of(session, ids)
         changes = data.load_memberships_of(session, ids)
         names = _names(session, actor)
-    snapshot_groups = dict(tuple(snapshots.groupby("customer_id", sort=False)))
-    change_groups = dict(tuple(changes.groupby("customer_id", sort=False)))
+    if len(ids) == 1:  # a portrait: the rows are all this customer's
+        snapshot_groups, change_groups = {ids[0]: snapshots}, {ids[0]: changes}
+    else:
+        snapshot_groups = dict(tuple(snapshots.groupby("customer_id", sort=False)))
+        change_groups = dict(tuple(changes.groupby("customer_id", sort=False)))
     empty_snapshots, empty_changes = snapshots.iloc[:0], changes.iloc[:0]
     return {cid: _frame(snapshot_groups.get(cid, empty_snapshots),
                         change_groups.get(cid, empty_changes).drop(columns=["customer_id"]),

@@ -250,8 +250,13 @@ def _reasons_by_line(items: pd.DataFrame, catalogue: pd.DataFrame,
 
 
 def _with_products(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    return frame.merge(catalogue[["product_id", "sku", "name", "category"]], on="product_id",
-                       how="left")
+    """``frame`` with each product's ``sku``, ``name`` and ``category`` (empty for a product
+    gone from the catalogue), as a left join on ``product_id`` gives it: looked up by
+    position, a portrait's ten rows cost less than a join (decision 246)."""
+    where = pd.Index(catalogue["product_id"]).get_indexer(frame["product_id"])
+    return frame.reset_index(drop=True).assign(**{
+        column: catalogue[column].array.take(where, allow_fill=True)
+        for column in ("sku", "name", "category")})
 
 
 # --- reads --------------------------------------------------------------------------------

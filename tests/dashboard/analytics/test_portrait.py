@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.analytics.portrait import (
     gap_histogram,
@@ -119,3 +121,100 @@ def test_preferences_and_share_of_spend() -> None:
     assert products["share_pct"].tolist() == pytest.approx([60.0, 25.0, 20.0])
     returned_only = mix.assign(revenue=[-1.0, 0.0, 0.0, 0.0])
     assert preferences(returned_only)[1]["share_pct"].isna().all()
+
+
+# --- the array way equals the frame way it replaced (decision 246) ---------------------------
+
+def _grouped_monthly(days: pd.DataFrame, as_of: dt.date, months: int,
+                     targets: pd.DataFrame | None) -> pd.DataFrame:
+    """The monthly trend as frames grouped by month, the way it was first written."""
+    end = pd.Timestamp(as_of)
+    kept = days.loc[pd.to_datetime(days["day"]) <= end]
+    by_month = (kept.assign(month=pd.to_datetime(kept["day"]).dt.to_period("M").dt.to_timestamp())
+                .groupby("month")[["revenue", "orders"]].sum())
+    starts = pd.period_range(end.to_period("M") - (months - 1), end.to_period("M"),
+                             freq="M").to_timestamp()
+    this = by_month.reindex(starts, fill_value=0)
+    earlier = days.loc[pd.to_datetime(days["day"]) <= end - pd.DateOffset(years=1)]
+    before = (earlier.assign(month=pd.to_datetime(earlier["day"]).dt.to_period("M")
+                             .dt.to_timestamp() + pd.DateOffset(years=1))
+              .groupby("month")["revenue"].sum().reindex(starts, fill_value=0.0))
+    frame = pd.DataFrame({"month": starts, "revenue": this["revenue"].to_numpy(dtype=float),
+                          "orders": this["orders"].to_numpy(dtype=np.int64),
+                          "revenue_last_year": before.to_numpy(dtype=float)})
+    target = pd.Series(np.nan, index=starts)
+    if targets is not None and len(targets):
+        month = pd.to_datetime(targets["month"]).dt.to_period("M").dt.to_timestamp()
+        target = pd.Series(targets["amount"].to_numpy(dtype=float), index=month).groupby(
+            level=0).sum().reindex(starts)
+    return frame.assign(revenue=frame["revenue"].round(2),
+                        revenue_last_year=frame["revenue_last_year"].round(2),
+                        target=target.to_numpy(dtype=float))
+
+
+def _grouped_preferences(mix: pd.DataFrame, top: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The preferences as a frame grouped by category, the way they were first written."""
+    total = float(mix["revenue"].sum()) if len(mix) else 0.0
+
+    def share(values: pd.Series) -> np.ndarray:
+        return (values / total * 100.0).to_numpy() if total > 0 else np.full(len(values),
+                                                                            np.nan)
+
+    categories = (mix.assign(category=mix["category"].astype(object).where(
+        mix["category"].notna(), None))
+        .groupby("category", dropna=False, sort=False)
+        .agg(revenue=("revenue", "sum"), products=("sku", "nunique"))
+        .reset_index().sort_values(["revenue", "category"], ascending=[False, True],
+                                   na_position="last", kind="stable").head(top))
+    products = mix.sort_values(["revenue", "sku"], ascending=[False, True],
+                               kind="stable").head(top)
+    named = categories["category"].astype(object)
+    return (categories.assign(category=named.where(named.notna(), None),
+                              revenue=categories["revenue"].round(2),
+                              share_pct=share(categories["revenue"])).reset_index(drop=True),
+            products.assign(revenue=products["revenue"].round(2),
+                            share_pct=share(products["revenue"])).reset_index(drop=True))
+
+
+cents = st.integers(min_value=-50_000, max_value=500_000).map(lambda c: c / 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1200), cents, st.integers(0, 3)), max_size=40),
+       st.lists(st.tuples(st.integers(-6, 40), cents), max_size=8),
+       st.integers(0, 1200), st.sampled_from([1, 12, 24]))
+def test_monthly_revenue_equals_the_grouped_frames(rows: list, goals: list, end: int,
+                                                   months: int) -> None:
+    """Days before, inside and after the window, returns, months without a day, several
+    targets in one month or none: the array way gives the grouped frames' figures."""
+    first = pd.Timestamp("2023-01-01")
+    days = pd.DataFrame({"day": [first + pd.Timedelta(days=d) for d, _r, _o in rows],
+                         "revenue": [r for _d, r, _o in rows],
+                         "orders": np.array([o for _d, _r, o in rows], dtype=np.int64)})
+    days = days.astype({"day": "datetime64[ns]", "revenue": "float64"})
+    as_of = (first + pd.Timedelta(days=end)).date()
+    targets = pd.DataFrame({
+        "month": [(pd.Timestamp(as_of).to_period("M") - m).to_timestamp() for m, _a in goals],
+        "amount": [a for _m, a in goals]}) if goals else None
+    pd.testing.assert_frame_equal(monthly_revenue(days, as_of, months, targets),
+                                  _grouped_monthly(days, as_of, months, targets),
+                                  check_exact=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["S1", "S2", "S3", "S4", "S5", "S6"]),
+                          st.sampled_from(["Fasteners", "Adhesives", "Tools", None]), cents),
+                max_size=12),
+       st.integers(1, 8))
+def test_preferences_equal_the_grouped_frame(rows: list, top: int) -> None:
+    """Ties of revenue, products without a category, repeated codes, a total that is not
+    positive and fewer rows than ``top``: the array way gives the grouped frame's rows."""
+    mix = pd.DataFrame({"sku": [s for s, _c, _r in rows],
+                        "product": [f"Product {s}" for s, _c, _r in rows],
+                        "category": [c for _s, c, _r in rows],
+                        "revenue": np.array([r for _s, _c, r in rows], dtype=float),
+                        "quantity": np.ones(len(rows)),
+                        "orders": np.ones(len(rows), dtype=np.int64)})
+    found, expected = preferences(mix, top), _grouped_preferences(mix, top)
+    for got, want in zip(found, expected, strict=True):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)

@@ -16,6 +16,7 @@ from dashboard.analytics.receivables import (
     invoice_balances,
     paid_by,
     receivables,
+    summarise,
 )
 
 AS_OF = dt.date(2026, 11, 22)
@@ -139,3 +140,37 @@ def test_totals_agree_with_the_invoices(ledger: tuple, when: pd.Timestamp) -> No
     assert np.allclose(totals[list(BUCKET_COLUMNS)].sum(axis=1), totals["overdue"])
     late = issued.loc[issued["due_date"] < when, "customer_id"].unique()
     assert set(totals.loc[totals["overdue"] > 0, "customer_id"]) <= set(late)
+
+
+def _grouped(balances: pd.DataFrame) -> pd.DataFrame:
+    """The per-customer totals as a group-by writes them: what ``summarise`` sums without
+    one."""
+    cents = np.rint(balances["balance"].to_numpy(dtype=float) * 100).astype(np.int64)
+    overdue = np.where(balances["days_overdue"].to_numpy() > 0, cents, 0)
+    parts = {"receivable": cents, "overdue": overdue,
+             "open_invoices": (cents > 0).astype(np.int64),
+             "overdue_invoices": (overdue > 0).astype(np.int64)}
+    for name in BUCKET_COLUMNS:
+        parts[name] = np.where((balances["bucket"] == name).to_numpy(dtype=bool,
+                                                                      na_value=False), cents, 0)
+    frame = pd.DataFrame({"customer_id": balances["customer_id"].to_numpy(), **parts,
+                          "oldest_overdue_days": balances["days_overdue"].to_numpy()})
+    grouped = frame.groupby("customer_id", sort=True)
+    totals = grouped[list(parts)].sum()
+    money = ["receivable", "overdue", *BUCKET_COLUMNS]
+    return (totals.assign(**{c: totals[c] / 100.0 for c in money},
+                          oldest_overdue_days=grouped["oldest_overdue_days"].max())
+            .reset_index()[list(RECEIVABLE_COLUMNS)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(ledgers(), day, st.randoms(use_true_random=False))
+def test_summarise_equals_a_group_by(ledger: tuple, when: pd.Timestamp, shuffle) -> None:  # noqa: ANN001
+    """Customers in any order, one or several, paid up or overdue: the totals are a
+    group-by's, value for value and type for type."""
+    invoices, payments = ledger
+    balances = invoice_balances(invoices, when.date(), payments)
+    order = list(range(len(balances)))
+    shuffle.shuffle(order)
+    balances = balances.iloc[order].reset_index(drop=True)
+    pd.testing.assert_frame_equal(summarise(balances), _grouped(balances), check_exact=True)

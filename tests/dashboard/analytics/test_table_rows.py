@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.analytics.table import rows_of
+from dashboard.analytics.table import FEW_ROWS, rows_of
 
 
 def _table() -> pd.DataFrame:
@@ -65,3 +65,16 @@ def test_any_choice_of_ids(ids: list[int]) -> None:
     found = rows_of(table, ids)
     assert found.keys() == expected.keys()
     assert all(_same(found[c], expected[c]) for c in expected)
+
+
+def test_a_row_at_a_time_and_a_column_at_a_time_agree() -> None:
+    """Up to ``FEW_ROWS`` rows are read a row at a time, more a column at a time: both give
+    ``to_dict("records")``, every type of column included."""
+    table = pd.concat([_table().assign(customer_id=_table()["customer_id"] + 100 * k)
+                       for k in range(3)], ignore_index=True)
+    expected = {int(r["customer_id"]): r for r in table.to_dict("records")}
+    for ids in ([7], [3, 104], list(expected)[:FEW_ROWS], list(expected)[:FEW_ROWS + 1],
+                list(expected)):
+        found = rows_of(table, ids)
+        assert list(found) == [c for c in expected if c in ids]
+        assert all(_same(found[c], expected[c]) for c in found), ids
