@@ -140,3 +140,33 @@ def test_a_cache_folder_that_cannot_be_opened_is_a_miss_not_an_error(tmp_path) -
     blocker.unlink()  # the disk has room again: the next call opens the folder
     cache.set("k", 43)
     assert make_cache(blocker).get("k") == 43
+
+
+def test_a_large_frame_is_pickled_into_its_file_and_reads_back(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A frame larger than diskcache's file threshold is pickled straight into its file (not
+    first to bytes in memory); another process's cache reads it back equal, and small frames
+    and other values are stored as diskcache stores them."""
+    import pickle
+
+    import numpy as np
+
+    to_bytes = []
+    dumps = pickle.dumps
+    monkeypatch.setattr(pickle, "dumps", lambda value, *a, **k: (
+        to_bytes.append(type(value).__name__ + str(len(value)))
+        if isinstance(value, pd.DataFrame) else None) or dumps(value, *a, **k))
+
+    big = pd.DataFrame({"customer_id": np.arange(20_000, dtype=np.int64),
+                        "code": [f"C{i:06d}" for i in range(20_000)],
+                        "revenue": np.linspace(-5.0, 1e6, 20_000)})
+    small = big.head(3)
+    writer = make_cache(tmp_path)
+    for key, value in (("big", big), ("small", small), ("number", 7), ("text", "x" * 50_000)):
+        writer.set(key, value)
+    files = sorted(p.stat().st_size for p in (tmp_path / "cache").rglob("*.val"))
+    assert len(files) == 2  # the big frame and the long text; the rest sit in the index
+    reader = make_cache(tmp_path)
+    pd.testing.assert_frame_equal(reader.get("big"), big)
+    pd.testing.assert_frame_equal(reader.get("small"), small)
+    assert reader.get("number") == 7 and reader.get("text") == "x" * 50_000
+    assert to_bytes == ["DataFrame3"]  # only the small frame went through bytes
