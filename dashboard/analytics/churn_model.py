@@ -67,11 +67,13 @@ def purchase_occasions(days: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     only cut at ``as_of``."""
     cut = _as_of(as_of)
     if days.attrs.get("occasions"):
-        return days.loc[days["day"] <= cut, ["customer_id", "day", "revenue"]].reset_index(
-            drop=True)
+        keep = (days["day"] <= cut).to_numpy()
+        if keep.all():  # nothing to cut: the same rows, not a copy of them
+            return days
+        return days.loc[keep, ["customer_id", "day", "revenue"]].reset_index(drop=True)
     occ = days.loc[(days["day"] <= cut) & (days["orders"] > 0), ["customer_id", "day", "revenue"]]
     cid = occ["customer_id"].to_numpy(dtype=np.int64)
-    day = occ["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = occ["day"].to_numpy().astype("datetime64[D]").view(np.int64)
     if len(occ) > 1:
         step = np.diff(cid)
         if not ((step > 0) | ((step == 0) & (np.diff(day) > 0))).all():

@@ -48,7 +48,8 @@ def _occasions(days: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
     """Purchase occasions on or before ``cut`` sorted by customer and day (``days`` may
     already be such occasions: the training windows share one sort)."""
     if days.attrs.get("occasions"):
-        return days.loc[days["day"] <= cut, ["customer_id", "day", "revenue"]]
+        keep = (days["day"] <= cut).to_numpy()
+        return days if keep.all() else days.loc[keep, ["customer_id", "day", "revenue"]]
     return purchase_occasions(days, cut)
 
 
@@ -61,7 +62,7 @@ def window_features(days: pd.DataFrame, as_of: Any) -> pd.DataFrame:
         return pd.DataFrame({"customer_id": pd.Series(dtype=np.int64),
                              **{f: pd.Series(dtype=np.float64) for f in FEATURES}})
     cid = occ["customer_id"].to_numpy(dtype=np.int64)
-    day = occ["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = occ["day"].to_numpy().astype("datetime64[D]").view(np.int64)
     spend = occ["revenue"].to_numpy(dtype=np.float64)
     starts = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]])
     ends = np.r_[starts[1:], len(occ)] - 1
